@@ -1,0 +1,33 @@
+"""Shared fixtures: a temporary copy of the checkout's data folders, so tests never touch the
+real seeds/, annotation/ or dataset/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def repo_copy(tmp_path: Path) -> Path:
+    """seeds/, annotation/ and the card source copied into a temp root (dataset/ not built)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("seeds", "annotation"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy2(REPO / "DATASET_CARD.md", root / "DATASET_CARD.md")
+    return root
+
+
+@pytest.fixture()
+def hf_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway HF_HOME and offline mode, so load_dataset can only read local files."""
+    home = tmp_path / "hf_home"
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(home / "datasets"))
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return home
