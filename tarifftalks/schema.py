@@ -14,11 +14,11 @@ from dataclasses import dataclass
 BOILERPLATE_LABELS: dict[str, str] = {
     "title": "the article's headline",
     "body": "article text",
-    "byline": "author line (\"By …\")",
-    "dateline": "a publication stamp line (\"April 30, 2025 at 18:46 JST\")",
-    "masthead": "the outlet's name standing alone (\"THE ASAHI SHIMBUN\")",
+    "byline": 'author line ("By …")',
+    "dateline": 'a publication stamp line ("April 30, 2025 at 18:46 JST")',
+    "masthead": 'the outlet\'s name standing alone ("THE ASAHI SHIMBUN")',
     "caption": "photo caption or photo credit",
-    "credit": "reporting / editing credits (\"(Reporting by …)\")",
+    "credit": 'reporting / editing credits ("(Reporting by …)")',
     "related": "headlines of other stories (recirculation lists)",
     "promo": "site or series promotions",
     "artifact": "scraper residue (tags, ids, markup)",
@@ -91,7 +91,9 @@ EVENT_TYPES: dict[str, EventType] = {
             ("Traveler", "Origin", "Destination", "Time"),
         ),
         EventType(
-            "Trade:Impose-Tariff", "impose or raise a tariff", ("Imposer", "Target", "Goods", "Rate", "Time")
+            "Trade:Impose-Tariff",
+            "impose or raise a tariff",
+            ("Imposer", "Target", "Goods", "Rate", "Time"),
         ),
         EventType(
             "Trade:Pause-Tariff", "suspend a tariff", ("Imposer", "Target", "Goods", "Rate", "Time")

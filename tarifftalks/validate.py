@@ -106,10 +106,10 @@ def validate_gold(
         ids.add(mid)
         mentions[mid] = m
         etype = m.get("type")
+        level = m.get("level")
         if etype not in schema.ENTITY_TYPES:
             add(item, f"unknown entity type {etype!r}")
-        level = m.get("level")
-        if etype in schema.LEVELED_TYPES:
+        elif etype in schema.LEVELED_TYPES:
             if level not in schema.MENTION_LEVELS:
                 add(item, f"level {level!r} must be one of {', '.join(schema.LEVEL_NAMES)}")
         elif level is not None:
@@ -127,7 +127,7 @@ def validate_gold(
             add(item, "span is not inside one content line (title/body)")
         spans.append((m["start"], m["end"], str(mid)))
     spans.sort()
-    for (s1, e1, a), (s2, e2, b) in zip(spans, spans[1:]):
+    for (s1, e1, a), (s2, e2, b) in zip(spans, spans[1:], strict=False):
         if s2 < e1:
             add(f"entities {a} and {b}", f"spans [{s1}, {e1}) and [{s2}, {e2}) overlap")
 
@@ -146,8 +146,9 @@ def validate_gold(
             add(item, f"unknown event type {etype!r}")
         if ev.get("realis") not in schema.REALIS:
             add(item, f"unknown realis {ev.get('realis')!r}")
-        if not ev.get("cluster"):
-            add(item, "cluster id missing")
+        cluster = ev.get("cluster")
+        if cluster is not None and (not isinstance(cluster, str) or not cluster):
+            add(item, f"cluster {cluster!r} must be a non-empty string (or null: a singleton)")
         trig = ev.get("trigger")
         probs = _span_problems(f"{item} trigger", trig, text)
         if probs:

@@ -32,7 +32,7 @@ _L = len(LINE_LABELS)
 def label_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.ndarray:
     """Per document and label, (tp, fp, fn): shape (n_docs, 3 * n_labels), label-major."""
     out = np.zeros((len(gold), 3 * _L), dtype=np.int64)
-    for i, (gd, pd) in enumerate(zip(gold, pred)):
+    for i, (gd, pd) in enumerate(zip(gold, pred, strict=True)):
         row = out[i]
         gl, pl = gd.lines, pd.lines
         for span, g in gl.items():
@@ -51,15 +51,18 @@ def label_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.nda
 
 
 def finalize_labels(totals: np.ndarray) -> dict[str, Any]:
-    """Totals (..., 3L) -> accuracy, macro_f1 and per-label p/r/f1."""
+    """Totals (..., 3L) -> {"accuracy": {accuracy, correct, n}, "macro_f1": {f1}, "per_label"}."""
     t = np.asarray(totals).reshape(*np.shape(totals)[:-1], _L, 3)
     tp, fp, fn = t[..., 0], t[..., 1], t[..., 2]
     f1 = safe_div(2 * tp, 2 * tp + fp + fn)
     present = (tp + fp + fn) > 0
-    macro = safe_div((f1 * present).sum(-1), present.sum(-1))
     return {
-        "accuracy": safe_div(tp.sum(-1), (tp + fn).sum(-1)),
-        "macro_f1": macro,
+        "accuracy": {
+            "accuracy": safe_div(tp.sum(-1), (tp + fn).sum(-1)),
+            "correct": tp.sum(-1),
+            "n": (tp + fn).sum(-1),
+        },
+        "macro_f1": {"f1": safe_div((f1 * present).sum(-1), present.sum(-1))},
         "per_label": {
             label: {
                 "p": safe_div(tp[..., i], tp[..., i] + fp[..., i]),
@@ -76,7 +79,7 @@ def finalize_labels(totals: np.ndarray) -> dict[str, Any]:
 def boilerplate_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.ndarray:
     """Per document (tp, n_pred, n_gold) with boilerplate lines as the positive class."""
     rows = []
-    for gd, pd in zip(gold, pred):
+    for gd, pd in zip(gold, pred, strict=True):
         gb = {s for s, lab in gd.lines.items() if lab not in CONTENT_LABELS}
         pb = {s for s, lab in pd.lines.items() if lab not in CONTENT_LABELS}
         rows.append((len(gb & pb), len(pb), len(gb)))
@@ -96,7 +99,7 @@ def word_counts(
 ) -> np.ndarray:
     """Per document (tp, n_pred, n_gold) over content words (multiset intersection)."""
     rows = []
-    for gd, pd, text in zip(gold, pred, texts):
+    for gd, pd, text in zip(gold, pred, texts, strict=True):
         gw = _content_words(gd, text)
         pw = _content_words(pd, text)
         rows.append((sum((gw & pw).values()), sum(pw.values()), sum(gw.values())))
@@ -106,13 +109,13 @@ def word_counts(
 def line_accuracy(gold_docs: Mapping[str, Any], pred_docs: Mapping[str, Any]) -> float:
     """Share of gold lines whose predicted label is right (unpredicted lines are wrong)."""
     _, g, p = align(gold_docs, pred_docs)
-    return to_python(finalize_labels(label_counts(g, p).sum(0))["accuracy"])
+    return to_python(finalize_labels(label_counts(g, p).sum(0))["accuracy"]["accuracy"])
 
 
 def line_macro_f1(gold_docs: Mapping[str, Any], pred_docs: Mapping[str, Any]) -> float:
     """Macro-F1 over the line labels present in gold or predictions."""
     _, g, p = align(gold_docs, pred_docs)
-    return to_python(finalize_labels(label_counts(g, p).sum(0))["macro_f1"])
+    return to_python(finalize_labels(label_counts(g, p).sum(0))["macro_f1"]["f1"])
 
 
 def line_label_scores(

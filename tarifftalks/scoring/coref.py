@@ -99,7 +99,7 @@ def _ceafe(
     for (i, j), v in phi.items():
         matrix[ri.index(i), ci.index(j)] = float(v)
     r, c = linear_sum_assignment(matrix, maximize=True)
-    return sum(phi.get((ri[a], ci[b]), 0) for a, b in zip(r.tolist(), c.tolist()))
+    return sum(phi.get((ri[a], ci[b]), 0) for a, b in zip(r.tolist(), c.tolist(), strict=True))
 
 
 def coref_counts(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, tuple]:
@@ -175,7 +175,7 @@ def doc_coref_counts(
     """Per document the 16 numbers (4 metrics x r_num, r_den, p_num, p_den), float."""
     fn = CLUSTER_LAYERS[layer]
     out = np.zeros((len(gold), 16))
-    for i, (gd, pd) in enumerate(zip(gold, pred)):
+    for i, (gd, pd) in enumerate(zip(gold, pred, strict=True)):
         gc, pc = fn(gd), fn(pd)
         if not gc and not pc:
             continue

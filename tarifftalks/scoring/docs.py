@@ -46,7 +46,14 @@ def as_doc(record: Mapping[str, Any] | ScoredDoc | None) -> ScoredDoc:
                 args.append((a["start"], a["end"], a["role"]))
         trig = ev["trigger"]
         events.append(
-            (trig["start"], trig["end"], ev["type"], ev.get("realis"), ev.get("cluster"), tuple(args))
+            (
+                trig["start"],
+                trig["end"],
+                ev["type"],
+                ev.get("realis"),
+                ev.get("cluster"),
+                tuple(args),
+            )
         )
     return ScoredDoc(
         {(ln["start"], ln["end"]): ln["label"] for ln in record.get("lines") or ()},

@@ -46,7 +46,7 @@ def type_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> dict[st
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
-    for gd, pd in zip(gold, pred):
+    for gd, pd in zip(gold, pred, strict=True):
         gs = set(strict_tuples(gd))
         ps = set(strict_tuples(pd))
         # Counter.update over a generator runs in C: cheap per element.

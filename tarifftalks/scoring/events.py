@@ -1,12 +1,12 @@
 """Event scores (SPEC §7), with the conventions of ACE/OneIE and TextEE:
 
-    trigger_i   (doc, t_start, t_end)
-    trigger_c   (doc, t_start, t_end, type)
-    arg_i       (doc, a_start, a_end, type)              trigger offsets not required
-    arg_c       (doc, a_start, a_end, type, role)
-    arg_i_plus  (doc, t_start, t_end, a_start, a_end, type)
-    arg_c_plus  (doc, t_start, t_end, a_start, a_end, type, role)
-    realis      accuracy over predicted triggers whose trigger_c tuple is in the gold
+trigger_i   (doc, t_start, t_end)
+trigger_c   (doc, t_start, t_end, type)
+arg_i       (doc, a_start, a_end, type)              trigger offsets not required
+arg_c       (doc, a_start, a_end, type, role)
+arg_i_plus  (doc, t_start, t_end, a_start, a_end, type)
+arg_c_plus  (doc, t_start, t_end, a_start, a_end, type, role)
+realis      accuracy over predicted triggers whose trigger_c tuple is in the gold
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def event_scores(
 def realis_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.ndarray:
     """Per document (correct, n_matched) over triggers matched by trigger_c."""
     rows = []
-    for gd, pd in zip(gold, pred):
+    for gd, pd in zip(gold, pred, strict=True):
         if not gd.events or not pd.events:
             rows.append((0, 0))
             continue

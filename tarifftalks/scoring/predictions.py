@@ -78,9 +78,9 @@ def validate_record(
     n = len(text)
 
     if "lines" in record:
-        doc_lines = line_spans if line_spans is not None else {
-            (s.start, s.end) for s in iter_lines(text)
-        }
+        doc_lines = (
+            line_spans if line_spans is not None else {(s.start, s.end) for s in iter_lines(text)}
+        )
         seen: set[tuple[int, int]] = set()
         for i, ln in enumerate(_list(record, "lines", out)):
             item = f"lines[{i}]"
@@ -88,7 +88,9 @@ def validate_record(
             if span is None:
                 continue
             if span not in doc_lines:
-                out.append(f"{item}: [{span[0]}, {span[1]}) is not a non-empty line of the document")
+                out.append(
+                    f"{item}: [{span[0]}, {span[1]}) is not a non-empty line of the document"
+                )
             elif span in seen:
                 out.append(f"{item}: line [{span[0]}, {span[1]}) given twice")
             seen.add(span)
@@ -223,9 +225,7 @@ def gold_to_predictions(gold: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "doc_id": gold["doc_id"],
         "lines": [{"start": s, "end": e, "label": lab} for (s, e), lab in d.lines.items()],
-        "entities": [
-            {"start": s, "end": e, "type": t, "entity": c} for s, e, t, c in d.entities
-        ],
+        "entities": [{"start": s, "end": e, "type": t, "entity": c} for s, e, t, c in d.entities],
         "events": [
             {
                 "trigger": {"start": ts, "end": te},

@@ -48,7 +48,7 @@ def set_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc], fn: TupleFn
     """Per-document (tp, n_pred, n_gold) of the tuple sets `fn` extracts; shape (n_docs, 3)."""
     rows = []
     append = rows.append
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         gs = set(fn(g))
         ps = set(fn(p))
         append((len(gs & ps), len(ps), len(gs)))

@@ -1,0 +1,207 @@
+"""Benchmark of the scorer (not a test): synthetic documents, seconds and peak memory.
+
+    python scripts/bench_scoring.py [--docs 100000] [--seqeval-docs N] [--bootstrap 1000]
+
+Builds N synthetic documents (~20 entity mentions, ~5 events with ~3 arguments, 10 lines each)
+as gold records and perturbed predictions, then times: validation of the prediction JSONL,
+scoring of every layer (no bootstrap), the bootstrap on its own, the entity layer alone, and
+seqeval (IOB2, strict mode) on the same entity layer. Peak memory is the growth of the process's
+maximum resident set size (ru_maxrss) during each step, so it adds no tracing overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import resource
+import sys
+import time
+
+from tarifftalks import schema
+from tarifftalks.scoring.docs import as_doc
+from tarifftalks.scoring.entities import entity_counts, type_counts
+from tarifftalks.scoring.predictions import gold_to_predictions, parse_predictions
+from tarifftalks.scoring.score import score
+
+TOKENS = 120  # per document; every token is 4 letters + one separator: token i at 5i
+LINE = 12  # tokens per line
+SLOT = 6  # one entity per slot of 6 tokens -> 20 entities, never overlapping, never across lines
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def make_doc(rng: random.Random, i: int, vocab: list[str]) -> tuple[dict, dict, str, list]:
+    words = [rng.choice(vocab) for _ in range(TOKENS)]
+    text = "".join(w + ("\n" if (k + 1) % LINE == 0 else " ") for k, w in enumerate(words))
+    lines = [
+        {"start": 5 * k, "end": 5 * (k + LINE) - 1, "label": rng.choice(schema.LINE_LABELS)}
+        for k in range(0, TOKENS, LINE)
+    ]
+    ents = []
+    for j in range(TOKENS // SLOT):
+        first = SLOT * j + rng.randrange(3)
+        last = first + rng.randrange(3)
+        ents.append(
+            {
+                "id": f"T{j + 1}",
+                "start": 5 * first,
+                "end": 5 * last + 4,
+                "type": rng.choice(schema.ENTITY_TYPE_NAMES),
+                "entity": f"C{rng.randrange(8)}",
+            }
+        )
+    events = []
+    for j in rng.sample(range(TOKENS // SLOT), 5):
+        etype = rng.choice(schema.EVENT_TYPE_NAMES)
+        roles = schema.roles_for(etype)
+        args = [
+            {"mention": f"T{m + 1}", "role": rng.choice(roles)}
+            for m in rng.sample(range(len(ents)), 3)
+        ]
+        t = SLOT * j + 5  # the slot's last token never holds an entity
+        events.append(
+            {
+                "id": f"V{len(events) + 1}",
+                "type": etype,
+                "realis": rng.choice(schema.REALIS_NAMES),
+                "trigger": {"start": 5 * t, "end": 5 * t + 4},
+                "cluster": f"E{rng.randrange(3)}",
+                "arguments": args,
+            }
+        )
+    gold = {"doc_id": f"d{i:06d}", "lines": lines, "entities": ents, "events": events}
+    pred = gold_to_predictions(gold)
+    # Perturb: drops, type errors, boundary errors, role errors, cluster errors, spurious items.
+    p_ents = []
+    for m in pred["entities"]:
+        x = rng.random()
+        if x < 0.05:
+            continue
+        if x < 0.10:
+            m["type"] = rng.choice(schema.ENTITY_TYPE_NAMES)
+        elif x < 0.15 and m["end"] - m["start"] > 4:
+            m["end"] -= 5
+        if rng.random() < 0.2:
+            m["entity"] = f"C{rng.randrange(8)}"
+        p_ents.append(m)
+    pred["entities"] = p_ents
+    p_events = []
+    for ev in pred["events"]:
+        x = rng.random()
+        if x < 0.1:
+            continue
+        if x < 0.2:
+            ev["type"] = rng.choice(schema.EVENT_TYPE_NAMES)
+            ev["arguments"] = [
+                dict(a, role=rng.choice(schema.roles_for(ev["type"]))) for a in ev["arguments"]
+            ]
+        if rng.random() < 0.2:
+            ev["realis"] = rng.choice(schema.REALIS_NAMES)
+        ev["arguments"] = [a for a in ev["arguments"] if rng.random() > 0.1]
+        p_events.append(ev)
+    pred["events"] = p_events
+    for ln in pred["lines"]:
+        if rng.random() < 0.1:
+            ln["label"] = rng.choice(schema.LINE_LABELS)
+    return gold, pred, text, words
+
+
+def to_iob2(doc: dict) -> list[str]:
+    tags = ["O"] * TOKENS
+    for m in doc["entities"]:
+        first, last = m["start"] // 5, (m["end"] - 4) // 5
+        tags[first] = "B-" + m["type"]
+        for k in range(first + 1, last + 1):
+            tags[k] = "I-" + m["type"]
+    return tags
+
+
+def timed(label: str, fn, results: dict) -> object:
+    gc.collect()
+    before = _maxrss_mb()
+    t0 = time.perf_counter()
+    out = fn()
+    secs = time.perf_counter() - t0
+    grew = _maxrss_mb() - before
+    results[label] = {"seconds": round(secs, 3), "peak_rss_growth_mb": round(grew, 1)}
+    print(f"{label:<44}{secs:>9.2f} s   peak RSS +{grew:,.0f} MB", flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--seqeval-docs", type=int, default=None, help="default: --docs")
+    ap.add_argument("--bootstrap", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    rng = random.Random(args.seed)
+    vocab = ["".join(rng.choice("abcdefghij") for _ in range(4)) for _ in range(2000)]
+
+    t0 = time.perf_counter()
+    gold, pred, texts = {}, {}, {}
+    for i in range(args.docs):
+        g, p, text, _ = make_doc(rng, i, vocab)
+        gold[g["doc_id"]], pred[p["doc_id"]], texts[g["doc_id"]] = g, p, text
+    n_ent = sum(len(g["entities"]) for g in gold.values())
+    n_ev = sum(len(g["events"]) for g in gold.values())
+    print(
+        f"{args.docs:,} documents, {n_ent:,} gold entity mentions, {n_ev:,} gold events "
+        f"(generated in {time.perf_counter() - t0:.1f} s; RSS {_maxrss_mb():,.0f} MB)"
+    )
+    print(f"python {sys.version.split()[0]}\n")
+    results: dict = {"documents": args.docs}
+
+    jsonl = [json.dumps(p) for p in pred.values()]
+    timed("validate predictions (parse JSONL + check)", lambda: parse_predictions(jsonl, texts), results)
+    del jsonl
+    timed(
+        "score all layers, no bootstrap",
+        lambda: score(gold, pred, texts, n_resamples=0),
+        results,
+    )
+    timed(
+        f"score all layers + bootstrap {args.bootstrap}",
+        lambda: score(gold, pred, texts, n_resamples=args.bootstrap),
+        results,
+    )
+
+    def entities_only():
+        ids = sorted(gold)
+        g = [as_doc({"entities": gold[i]["entities"]}) for i in ids]
+        p = [as_doc({"entities": pred[i]["entities"]}) for i in ids]
+        strict = entity_counts(g, p, "strict").sum(0)
+        entity_counts(g, p, "boundary")
+        type_counts(g, p)
+        return strict
+
+    strict = timed("entities only: strict + boundary + per type", entities_only, results)
+
+    from seqeval.metrics import f1_score
+    from seqeval.scheme import IOB2
+
+    n_seq = args.seqeval_docs or args.docs
+    ids = sorted(gold)[:n_seq]
+    y_true = [to_iob2(gold[i]) for i in ids]
+    y_pred = [to_iob2(pred[i]) for i in ids]
+    f1_seq = timed(
+        f"seqeval f1_score, IOB2 strict ({n_seq:,} docs)",
+        lambda: f1_score(y_true, y_pred, mode="strict", scheme=IOB2),
+        results,
+    )
+    tp, n_pred, n_gold = strict.tolist()
+    ours = 2 * tp / (n_pred + n_gold)
+    print(f"\nentity strict F1: ours {ours:.10f}, seqeval {f1_seq:.10f}")
+    if n_seq == args.docs:
+        ratio = results[list(results)[-1]]["seconds"] / results[list(results)[-2]]["seconds"]
+        print(f"seqeval / ours (entity layer): {ratio:.1f}x")
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
