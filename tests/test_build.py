@@ -66,7 +66,9 @@ def test_no_document_in_two_splits_and_no_story_either(built):
     stories: dict[str, str] = {}
     for split in SPLITS:
         table = pq.read_table(built / "data" / "documents" / f"{split}.parquet")
-        for doc_id, story in zip(table["doc_id"].to_pylist(), table["story_id"].to_pylist(), strict=True):
+        for doc_id, story in zip(
+            table["doc_id"].to_pylist(), table["story_id"].to_pylist(), strict=True
+        ):
             assert doc_id not in seen, f"{doc_id} in {seen[doc_id]} and {split}"
             assert stories.setdefault(story, split) == split
             seen[doc_id] = split
