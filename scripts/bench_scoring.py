@@ -157,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"documents": args.docs}
 
     jsonl = [json.dumps(p) for p in pred.values()]
-    timed("validate predictions (parse JSONL + check)", lambda: parse_predictions(jsonl, texts), results)
-    del jsonl
+    timed(
+        "validate predictions (parse JSONL + check)",
+        lambda: parse_predictions(jsonl, texts),
+        results,
+    )
+    jsonl.clear()
     timed(
         "score all layers, no bootstrap",
         lambda: score(gold, pred, texts, n_resamples=0),

@@ -124,8 +124,10 @@ ROLE_NAMES: tuple[str, ...] = tuple(
 )
 
 # Which entity types may fill a role. Roles not listed accept any entity type.
+_AGENT_TYPES = frozenset({"PER", "ORG", "GPE", "LOC", "NORP"})
 ROLE_ENTITY_TYPES: dict[str, frozenset[str]] = {
-    "Time": frozenset({"DATE", "TIME"}),
+    # A named event can anchor a time ("a meeting during the Group of Seven summit").
+    "Time": frozenset({"DATE", "TIME", "EVENT"}),
     "Period": frozenset({"DATE", "TIME"}),
     "Duration": frozenset({"DATE", "TIME", "QUANTITY"}),
     "Rate": frozenset({"PERCENT", "MONEY"}),
@@ -135,6 +137,24 @@ ROLE_ENTITY_TYPES: dict[str, frozenset[str]] = {
     "Place": frozenset({"GPE", "LOC", "FAC"}),
     "Origin": frozenset({"GPE", "LOC", "FAC"}),
     "Destination": frozenset({"GPE", "LOC", "FAC"}),
+    "Company": frozenset({"ORG"}),
+    **dict.fromkeys(
+        (
+            "Participant",
+            "Traveler",
+            "Demander",
+            "Addressee",
+            "Offerer",
+            "Recipient",
+            "Party",
+            "Imposer",
+            "Target",
+            "Importer",
+            "Exporter",
+            "Investor",
+        ),
+        _AGENT_TYPES,
+    ),
 }
 
 REALIS: dict[str, str] = {

@@ -26,7 +26,7 @@ from .text import iter_lines
 _TIMEX = re.compile(
     r"^(PRESENT_REF|PAST_REF|FUTURE_REF|"
     r"P[0-9.]+[YMWDH]|PT[0-9.]+[HMS]|"
-    r"\d{4}(-(\d{2}|W\d{2}|Q[1-4]|H[12]|SU|SP|FA|WI)(-\d{2})?)?(T\d{2}(:\d{2})?)?)$"
+    r"\d{4}(-(\d{2}(-\d{2})?|W\d{2}(-WE)?|Q[1-4]|H[12]|SU|SP|FA|WI))?(T\d{2}(:\d{2})?)?)$"
 )
 
 

@@ -86,23 +86,26 @@ def boilerplate_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> 
     return np.array(rows, dtype=np.int64).reshape(len(rows), 3)
 
 
-def _content_words(d: ScoredDoc, text: str) -> Counter[str]:
-    words: Counter[str] = Counter()
-    for (s, e), lab in d.lines.items():
-        if lab in CONTENT_LABELS:
-            words.update(text[s:e].split())
-    return words
+def _content(d: ScoredDoc) -> set[tuple[int, int]]:
+    return {span for span, lab in d.lines.items() if lab in CONTENT_LABELS}
 
 
 def word_counts(
     gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc], texts: Sequence[str]
 ) -> np.ndarray:
-    """Per document (tp, n_pred, n_gold) over content words (multiset intersection)."""
+    """Per document (tp, n_pred, n_gold) over content words (multiset intersection).
+
+    Lines kept by both sides share all their words; only the words of lines kept by one side
+    need a bag intersection: min(c + a, c + b) = c + min(a, b) for every word.
+    """
     rows = []
     for gd, pd, text in zip(gold, pred, texts, strict=True):
-        gw = _content_words(gd, text)
-        pw = _content_words(pd, text)
-        rows.append((sum((gw & pw).values()), sum(pw.values()), sum(gw.values())))
+        gc, pc = _content(gd), _content(pd)
+        both = sum(len(text[s:e].split()) for s, e in gc & pc)
+        g_only = [w for s, e in gc - pc for w in text[s:e].split()]
+        p_only = [w for s, e in pc - gc for w in text[s:e].split()]
+        extra = sum((Counter(g_only) & Counter(p_only)).values()) if g_only and p_only else 0
+        rows.append((both + extra, both + len(p_only), both + len(g_only)))
     return np.array(rows, dtype=np.int64).reshape(len(rows), 3)
 
 
@@ -129,7 +132,7 @@ def line_label_scores(
 def boilerplate_scores(
     gold_docs: Mapping[str, Any], pred_docs: Mapping[str, Any]
 ) -> dict[str, float]:
-    """Boilerplate-vs-content P/R/F1, boilerplate positive: {"p","r","f1","tp","n_pred","n_gold"}."""
+    """Boilerplate-vs-content P/R/F1 (boilerplate positive), with tp, n_pred, n_gold."""
     _, g, p = align(gold_docs, pred_docs)
     return to_python(finalize_prf(boilerplate_counts(g, p).sum(0)))
 

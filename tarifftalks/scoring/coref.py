@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -28,78 +29,112 @@ Clusters = Sequence[Iterable[Hashable]]
 METRICS: tuple[str, ...] = ("muc", "bcub", "ceafe", "lea")
 
 
-def _dedup(clusters: Clusters) -> list[list[Hashable]]:
-    seen: set[Hashable] = set()
-    out = []
-    for c in clusters:
-        members = []
-        for m in c:
-            if m not in seen:
-                seen.add(m)
-                members.append(m)
-        if members:
-            out.append(members)
-    return out
+class _Singleton:
+    """The cluster of a mention given without a cluster id: equal to nothing else."""
+
+    __slots__ = ()
 
 
-def _overlaps(key: list[list[Hashable]], resp: list[list[Hashable]]) -> Counter[tuple[int, int]]:
-    where = {m: j for j, c in enumerate(resp) for m in c}
-    ov: Counter[tuple[int, int]] = Counter()
-    for i, c in enumerate(key):
-        for m in c:
-            j = where.get(m)
-            if j is not None:
-                ov[i, j] += 1
-    return ov
+def _core(gm: dict[Hashable, Any], pm: dict[Hashable, Any], exact: bool = False) -> tuple:
+    """The 16 numbers (MUC, B³, CEAF-e, LEA x r_num, r_den, p_num, p_den) from two
+    mention -> cluster maps (gm: key/gold, pm: response/predicted).
+
+    Everything follows from the overlap counts n = |k ∩ r| of each (key, response) pair:
+      MUC   links kept = matched mentions - pairs (both directions);
+            recall den = key mentions - key clusters
+      B³    recall num = Σ n² / |k|, precision num = Σ n² / |r|
+      LEA   recall num = Σ |k| · C(n, 2) / C(|k|, 2) = Σ n(n-1) / (|k|-1) over |k| > 1,
+            plus 1 for a key singleton that the response also has as a singleton
+      CEAF-e  φ4(k, r) = 2n / (|k| + |r|), summed over the best one-to-one alignment
+    """
+    ksize: dict[Any, Any] = Counter(gm.values())
+    rsize: dict[Any, Any] = Counter(pm.values())
+    if exact:  # Fraction sizes make every ratio below a Fraction
+        ksize = {k: Fraction(v) for k, v in ksize.items()}
+        rsize = {k: Fraction(v) for k, v in rsize.items()}
+    common = gm.keys() & pm.keys()
+    ov = Counter(zip(map(gm.__getitem__, common), map(pm.__getitem__, common), strict=True))
+    b_r = b_p = l_r = l_p = 0
+    phi: dict[tuple[Any, Any], Any] = {}
+    for (k, r), n in ov.items():
+        a, b = ksize[k], rsize[r]
+        nn = n * n
+        b_r += nn / a
+        b_p += nn / b
+        if a > 1:
+            l_r += (nn - n) / (a - 1)
+        elif b == 1:
+            l_r += 1
+        if b > 1:
+            l_p += (nn - n) / (b - 1)
+        elif a == 1:
+            l_p += 1
+        phi[k, r] = 2 * n / (a + b)
+    muc = len(common) - len(ov)
+    n_k, n_r = len(gm), len(pm)
+    c_k, c_r = len(ksize), len(rsize)
+    ceafe = _align(phi)
+    return (
+        (muc, n_k - c_k, muc, n_r - c_r)
+        + (b_r, n_k, b_p, n_r)
+        + (ceafe, c_k, ceafe, c_r)
+        + (l_r, n_k, l_p, n_r)
+    )
 
 
-def _one_side(
-    sizes: list[int], other_sizes: list[int], ov: dict[tuple[int, int], int], div: Any
-) -> tuple[Any, int, Any, int, Any, int]:
-    """MUC, B³ and LEA numerators and denominators of one direction (recall when `sizes` are
-    the key's). `ov` maps (this cluster, other cluster) to the shared mention count."""
-    muc_num = 0
-    bcub_num: Any = 0
-    lea_num: Any = 0
-    partners: dict[int, list[tuple[int, int]]] = {}
-    for (i, j), n in ov.items():
-        partners.setdefault(i, []).append((j, n))
-    for i, size in enumerate(sizes):
-        pairs = partners.get(i, ())
-        shared = sum(n for _, n in pairs)
-        # MUC: links kept = |k| - partitions of k by the other side (unmatched mentions are
-        # partitions of their own) = shared - number of partner clusters.
-        muc_num += shared - len(pairs)
-        bcub_num += div(sum(n * n for _, n in pairs), size)
-        if size == 1:
-            # LEA: a singleton is resolved when the other side has it as a singleton too.
-            lea_num += 1 if any(other_sizes[j] == 1 for j, _ in pairs) else 0
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+
+
+def _align(phi: dict[tuple[Any, Any], Any]) -> Any:
+    """Total φ4 of the best one-to-one alignment of key and response clusters.
+
+    A scipy call per document would dominate the scorer's run time, so the exact optimum is
+    found without one where it can be: pairs whose two clusters overlap nothing else are
+    aligned as they are; for the rest, Σ over clusters of one side of their best φ bounds
+    every alignment from above, and when those best partners are all different the bound is
+    reached. Only what is left goes to the Hungarian algorithm.
+    """
+    kdeg = Counter(map(_FIRST, phi))
+    rdeg = Counter(map(_SECOND, phi))
+    total: Any = 0
+    rest: dict[tuple[Any, Any], Any] = {}
+    for pair, v in phi.items():
+        if kdeg[pair[0]] == 1 and rdeg[pair[1]] == 1:
+            total += v
         else:
-            links = sum(n * (n - 1) // 2 for _, n in pairs)
-            lea_num += div(size * links, size * (size - 1) // 2)
-    total = sum(sizes)
-    return muc_num, total - len(sizes), bcub_num, total, lea_num, total
+            rest[pair] = v
+    if not rest:
+        return total
+    for side in (0, 1):
+        best: dict[Any, tuple[Any, Any]] = {}
+        for pair, v in rest.items():
+            a = pair[side]
+            if a not in best or v > best[a][0]:
+                best[a] = (v, pair[1 - side])
+        partners = [p for _, p in best.values()]
+        if len(set(partners)) == len(partners):
+            return total + sum(v for v, _ in best.values())
+    from scipy.optimize import linear_sum_assignment
+
+    rows = {k: i for i, k in enumerate({k for k, _ in rest})}
+    cols = {r: j for j, r in enumerate({r for _, r in rest})}
+    matrix = np.zeros((len(rows), len(cols)))
+    for (k, r), v in rest.items():
+        matrix[rows[k], cols[r]] = float(v)
+    rr, cc = linear_sum_assignment(matrix, maximize=True)
+    rk, cr = list(rows), list(cols)
+    pairs = zip(rr.tolist(), cc.tolist(), strict=True)
+    return total + sum(rest.get((rk[a], cr[b]), 0) for a, b in pairs)
 
 
-def _ceafe(
-    key_sizes: list[int], resp_sizes: list[int], ov: Counter[tuple[int, int]], div: Any
-) -> Any:
-    """Total φ4 similarity of the best one-to-one alignment of key and response clusters."""
-    if not ov:
-        return 0
-    rows = {i for i, _ in ov}
-    cols = {j for _, j in ov}
-    phi = {(i, j): div(2 * n, key_sizes[i] + resp_sizes[j]) for (i, j), n in ov.items()}
-    if len(rows) == len(cols) == len(ov):  # every cluster overlaps at most one: no choice
-        return sum(phi.values())
-    from scipy.optimize import linear_sum_assignment  # only when an alignment must be chosen
-
-    ri, ci = sorted(rows), sorted(cols)
-    matrix = np.zeros((len(ri), len(ci)))
-    for (i, j), v in phi.items():
-        matrix[ri.index(i), ci.index(j)] = float(v)
-    r, c = linear_sum_assignment(matrix, maximize=True)
-    return sum(phi.get((ri[a], ci[b]), 0) for a, b in zip(r.tolist(), c.tolist(), strict=True))
+def _mention_map(clusters: Clusters) -> dict[Hashable, int]:
+    """mention -> cluster index; a repeated mention keeps its first cluster (de-duplication)."""
+    out: dict[Hashable, int] = {}
+    for i, c in enumerate(clusters):
+        for m in c:
+            out.setdefault(m, i)
+    return out
 
 
 def coref_counts(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, tuple]:
@@ -108,20 +143,8 @@ def coref_counts(key: Clusters, response: Clusters, exact: bool = False) -> dict
     `key` and `response` are clusters of hashable mentions. With `exact`, numerators are
     `Fraction`s (for tests against hand-computed values); otherwise floats.
     """
-    div = Fraction if exact else (lambda a, b: a / b)
-    k, r = _dedup(key), _dedup(response)
-    ks, rs = [len(c) for c in k], [len(c) for c in r]
-    ov = _overlaps(k, r)
-    rev = {(j, i): n for (i, j), n in ov.items()}
-    mr, mrd, br, brd, lr, lrd = _one_side(ks, rs, ov, div)
-    mp, mpd, bp, bpd, lp, lpd = _one_side(rs, ks, rev, div)
-    phi = _ceafe(ks, rs, ov, div)
-    return {
-        "muc": (mr, mrd, mp, mpd),
-        "bcub": (br, brd, bp, bpd),
-        "ceafe": (phi, len(k), phi, len(r)),
-        "lea": (lr, lrd, lp, lpd),
-    }
+    c = _core(_mention_map(key), _mention_map(response), exact)
+    return {name: c[4 * i : 4 * i + 4] for i, name in enumerate(METRICS)}
 
 
 def _prf(counts: tuple) -> dict[str, Any]:
@@ -150,23 +173,22 @@ def lea(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, Any
 # --- documents ----------------------------------------------------------------------------------
 
 
-def _group(items: Iterable[tuple[Hashable, Any]]) -> list[list[Hashable]]:
-    """Mentions grouped by cluster id, in order of first mention; a None id is a singleton."""
-    groups: dict[Any, list[Hashable]] = {}
-    for n, (mention, cid) in enumerate(items):
-        groups.setdefault(("_", n) if cid is None else cid, []).append(mention)
-    return list(groups.values())
+def _cluster_map(mentions: list[Hashable], clusters: list[Any]) -> dict[Hashable, Any]:
+    """mention -> cluster id; None ids become singletons; the first of a repeated mention wins."""
+    if None in clusters:
+        clusters = [_Singleton() if c is None else c for c in clusters]
+    return dict(zip(reversed(mentions), reversed(clusters), strict=True))
 
 
-def entity_clusters(d: ScoredDoc) -> list[list[Hashable]]:
-    return _group(((s, e), c) for s, e, _, c in d.entities)
+def entity_map(d: ScoredDoc) -> dict[Hashable, Any]:
+    return _cluster_map(d.entity_spans, d.entity_clusters)
 
 
-def event_clusters(d: ScoredDoc) -> list[list[Hashable]]:
-    return _group(((ev[0], ev[1]), ev[4]) for ev in d.events)
+def event_map(d: ScoredDoc) -> dict[Hashable, Any]:
+    return _cluster_map([(ev[0], ev[1]) for ev in d.events], [ev[4] for ev in d.events])
 
 
-CLUSTER_LAYERS = {"entities": entity_clusters, "events": event_clusters}
+CLUSTER_LAYERS = {"entities": entity_map, "events": event_map}
 
 
 def doc_coref_counts(
@@ -174,14 +196,12 @@ def doc_coref_counts(
 ) -> np.ndarray:
     """Per document the 16 numbers (4 metrics x r_num, r_den, p_num, p_den), float."""
     fn = CLUSTER_LAYERS[layer]
-    out = np.zeros((len(gold), 16))
-    for i, (gd, pd) in enumerate(zip(gold, pred, strict=True)):
-        gc, pc = fn(gd), fn(pd)
-        if not gc and not pc:
-            continue
-        c = coref_counts(gc, pc)
-        out[i] = c["muc"] + c["bcub"] + c["ceafe"] + c["lea"]
-    return out
+    zero = (0,) * 16
+    rows = []
+    for gd, pd in zip(gold, pred, strict=True):
+        gm, pm = fn(gd), fn(pd)
+        rows.append(_core(gm, pm) if gm or pm else zero)
+    return np.array(rows, dtype=float).reshape(len(rows), 16)
 
 
 def finalize_coref(totals: np.ndarray) -> dict[str, Any]:

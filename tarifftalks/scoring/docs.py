@@ -2,29 +2,36 @@
 
 Gold records (annotation/gold format: arguments point to mention ids) and prediction records
 (scorer format: arguments carry offsets) are both turned into a `ScoredDoc` of plain tuples, so
-every metric reads one shape and the hot loops touch no dict keys.
+every metric reads one shape. Tuples are pulled out with `operator.itemgetter` (a C loop): this
+conversion is the largest fixed cost of scoring 100,000 documents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-# (start, end, type, cluster id or None)
-Entity = tuple[int, int, str, Any]
 # (start, end, role)
 Argument = tuple[int, int, str]
 # (trigger start, trigger end, type, realis or None, cluster id or None, arguments)
 Event = tuple[int, int, str, Any, Any, tuple[Argument, ...]]
 
+_SE = itemgetter("start", "end")
+_SET = itemgetter("start", "end", "type")
+_SER = itemgetter("start", "end", "role")
+_LABEL = itemgetter("label")
+
 
 class ScoredDoc(NamedTuple):
     lines: dict[tuple[int, int], str]
-    entities: list[Entity]
+    entities: list[tuple[int, int, str]]  # (start, end, type)
+    entity_spans: list[tuple[int, int]]  # (start, end), parallel to `entities`
+    entity_clusters: list[Any]  # cluster id or None (a singleton), parallel to `entities`
     events: list[Event]
 
 
-EMPTY = ScoredDoc({}, [], [])
+EMPTY = ScoredDoc({}, [], [], [], [])
 
 
 def as_doc(record: Mapping[str, Any] | ScoredDoc | None) -> ScoredDoc:
@@ -34,30 +41,34 @@ def as_doc(record: Mapping[str, Any] | ScoredDoc | None) -> ScoredDoc:
     if isinstance(record, ScoredDoc):
         return record
     ents = record.get("entities") or ()
-    offsets = {m["id"]: (m["start"], m["end"]) for m in ents if "id" in m}
     events: list[Event] = []
-    for ev in record.get("events") or ():
-        args: list[Argument] = []
-        for a in ev.get("arguments") or ():
-            if "mention" in a:  # gold: resolve the mention id to its offsets
-                s, e = offsets[a["mention"]]
-                args.append((s, e, a["role"]))
-            else:
-                args.append((a["start"], a["end"], a["role"]))
-        trig = ev["trigger"]
-        events.append(
-            (
-                trig["start"],
-                trig["end"],
-                ev["type"],
-                ev.get("realis"),
-                ev.get("cluster"),
-                tuple(args),
+    evs = record.get("events") or ()
+    if evs:
+        offsets = {m["id"]: (m["start"], m["end"]) for m in ents if "id" in m}
+        for ev in evs:
+            args: list[Argument] = []
+            for a in ev.get("arguments") or ():
+                if "mention" in a:  # gold: resolve the mention id to its offsets
+                    args.append((*offsets[a["mention"]], a["role"]))
+                else:
+                    args.append(_SER(a))
+            trig = ev["trigger"]
+            events.append(
+                (
+                    trig["start"],
+                    trig["end"],
+                    ev["type"],
+                    ev.get("realis"),
+                    ev.get("cluster"),
+                    tuple(args),
+                )
             )
-        )
+    lines = record.get("lines") or ()
     return ScoredDoc(
-        {(ln["start"], ln["end"]): ln["label"] for ln in record.get("lines") or ()},
-        [(m["start"], m["end"], m["type"], m.get("entity")) for m in ents],
+        dict(zip(map(_SE, lines), map(_LABEL, lines), strict=True)),
+        list(map(_SET, ents)),
+        list(map(_SE, ents)),
+        [m.get("entity") for m in ents],
         events,
     )
 
@@ -70,8 +81,5 @@ def align(
     Predictions for documents outside the gold are ignored; missing ones are empty predictions.
     """
     ids = sorted(gold_docs)
-    return (
-        ids,
-        [as_doc(gold_docs[i]) for i in ids],
-        [as_doc(pred_docs.get(i)) for i in ids],
-    )
+    get = pred_docs.get
+    return ids, [as_doc(gold_docs[i]) for i in ids], [as_doc(get(i)) for i in ids]

@@ -54,7 +54,47 @@ EVENT_TUPLES = {
 }
 
 
+EVENT_METRICS: tuple[str, ...] = tuple(EVENT_TUPLES)
+
+
+def _sets(d: ScoredDoc) -> tuple[set, ...]:
+    evs = d.events
+    acp = {(ts, te, s, e, t, r) for ts, te, t, _, _, args in evs for s, e, r in args}
+    return (
+        {ev[:2] for ev in evs},
+        {ev[:3] for ev in evs},
+        {x[2:5] for x in acp},
+        {x[2:] for x in acp},
+        {x[:5] for x in acp},
+        acp,
+    )
+
+
+def all_event_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.ndarray:
+    """Per document (tp, n_pred, n_gold) of the six tuple sets, in EVENT_METRICS order, then
+    realis (correct, n_matched): shape (n_docs, 20). One pass, one set build per tuple kind."""
+    zero = (0,) * 20
+    rows = []
+    for gd, pd in zip(gold, pred, strict=True):
+        if not gd.events and not pd.events:
+            rows.append(zero)
+            continue
+        row: list[int] = []
+        for gs, ps in zip(_sets(gd), _sets(pd), strict=True):
+            row += (len(gs & ps), len(ps), len(gs))
+        if gd.events and pd.events:
+            gr = {ev[:3]: ev[3] for ev in gd.events}
+            pr = {ev[:3]: ev[3] for ev in pd.events}
+            matched = gr.keys() & pr.keys()
+            row += (sum(gr[k] == pr[k] for k in matched), len(matched))
+        else:
+            row += (0, 0)
+        rows.append(row)
+    return np.array(rows, dtype=np.int64).reshape(len(rows), 20)
+
+
 def event_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc], metric: str) -> np.ndarray:
+    """Per document (tp, n_pred, n_gold) of one event tuple set (see the module docstring)."""
     if metric not in EVENT_TUPLES:
         raise ValueError(f"metric must be one of {list(EVENT_TUPLES)}, not {metric!r}")
     return set_counts(gold, pred, EVENT_TUPLES[metric])
@@ -70,16 +110,15 @@ def event_scores(
 
 def realis_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.ndarray:
     """Per document (correct, n_matched) over triggers matched by trigger_c."""
-    rows = []
-    for gd, pd in zip(gold, pred, strict=True):
-        if not gd.events or not pd.events:
-            rows.append((0, 0))
-            continue
-        gr = {(ev[0], ev[1], ev[2]): ev[3] for ev in gd.events}
-        pr = {(ev[0], ev[1], ev[2]): ev[3] for ev in pd.events}
-        matched = gr.keys() & pr.keys()
-        rows.append((sum(gr[k] == pr[k] for k in matched), len(matched)))
-    return np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+    return all_event_counts(gold, pred)[:, 18:20]
+
+
+def finalize_events(totals: np.ndarray) -> dict[str, Any]:
+    """Totals (..., 20) of `all_event_counts` -> every event metric."""
+    t = np.asarray(totals)
+    out = {m: finalize_prf(t[..., 3 * i : 3 * i + 3]) for i, m in enumerate(EVENT_METRICS)}
+    out["realis"] = finalize_accuracy(t[..., 18:20])
+    return out
 
 
 def finalize_accuracy(totals: np.ndarray) -> dict[str, Any]:

@@ -225,7 +225,10 @@ def gold_to_predictions(gold: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "doc_id": gold["doc_id"],
         "lines": [{"start": s, "end": e, "label": lab} for (s, e), lab in d.lines.items()],
-        "entities": [{"start": s, "end": e, "type": t, "entity": c} for s, e, t, c in d.entities],
+        "entities": [
+            {"start": s, "end": e, "type": t, "entity": c}
+            for (s, e, t), c in zip(d.entities, d.entity_clusters, strict=True)
+        ],
         "events": [
             {
                 "trigger": {"start": ts, "end": te},

@@ -51,7 +51,7 @@ def set_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc], fn: TupleFn
     for g, p in zip(gold, pred, strict=True):
         gs = set(fn(g))
         ps = set(fn(p))
-        append((len(gs & ps), len(ps), len(gs)))
+        append((len(gs & ps) if gs and ps else 0, len(ps), len(gs)))
     return np.array(rows, dtype=np.int64).reshape(len(rows), 3)
 
 
