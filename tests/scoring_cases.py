@@ -132,7 +132,13 @@ def pred_docs() -> dict[str, dict[str, Any]]:
             ent("d1", "tariffs", "COMMODITY"),  # spurious; autos is missed
         ],
         "events": [
-            _ev("d1", "talks", "Contact:Meet", "actual", [("Japan", "Participant"), ("Washington", "Place")]),
+            _ev(
+                "d1",
+                "talks",
+                "Contact:Meet",
+                "actual",
+                [("Japan", "Participant"), ("Washington", "Place")],
+            ),
             _ev(
                 "d1",
                 "imposed",
@@ -148,7 +154,13 @@ def pred_docs() -> dict[str, dict[str, Any]]:
         "lines": [line("d2", 0, "body"), line("d2", 1, "body")],
         "entities": [ent("d2", "Tokyo", "GPE"), ent("d2", "next week", "DATE")],
         "events": [
-            _ev("d2", "offer", "Trade:Offer", "planned", [("Tokyo", "Offerer"), ("next week", "Time")])
+            _ev(
+                "d2",
+                "offer",
+                "Trade:Offer",
+                "planned",
+                [("Tokyo", "Offerer"), ("next week", "Time")],
+            )
         ],
     }
     return {"d1": d1, "d2": d2}

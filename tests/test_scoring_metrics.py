@@ -29,7 +29,11 @@ from tests.scoring_cases import TEXTS, gold_docs, pred_docs
 
 def prf(p: F, r: F) -> dict[str, object]:
     f1 = 2 * p * r / (p + r) if p + r else F(0)
-    return {"p": pytest.approx(float(p)), "r": pytest.approx(float(r)), "f1": pytest.approx(float(f1))}
+    return {
+        "p": pytest.approx(float(p)),
+        "r": pytest.approx(float(r)),
+        "f1": pytest.approx(float(f1)),
+    }
 
 
 def figures(d: dict) -> dict:
@@ -142,8 +146,22 @@ def test_content_words() -> None:
 
 def test_content_words_are_a_multiset() -> None:
     text = {"m": "a a b\na c\n"}
-    gold = {"m": {"lines": [{"start": 0, "end": 5, "label": "body"}, {"start": 6, "end": 9, "label": "promo"}]}}
-    pred = {"m": {"lines": [{"start": 0, "end": 5, "label": "promo"}, {"start": 6, "end": 9, "label": "body"}]}}
+    gold = {
+        "m": {
+            "lines": [
+                {"start": 0, "end": 5, "label": "body"},
+                {"start": 6, "end": 9, "label": "promo"},
+            ]
+        }
+    }
+    pred = {
+        "m": {
+            "lines": [
+                {"start": 0, "end": 5, "label": "promo"},
+                {"start": 6, "end": 9, "label": "body"},
+            ]
+        }
+    }
     # gold bag {a:2, b:1}, predicted bag {a:1, c:1}: one word in common
     assert figures(content_word_scores(gold, pred, text)) == prf(F(1, 2), F(1, 3))
 
@@ -154,7 +172,9 @@ def test_content_words_are_a_multiset() -> None:
 def test_entity_coreference_on_a_document() -> None:
     text = "Akazawa said he would go. The minister left."
     spans = [(text.index(w), text.index(w) + len(w)) for w in ("Akazawa", "he", "minister")]
-    gold = {"x": {"entities": [{"start": s, "end": e, "type": "PER", "entity": "C1"} for s, e in spans]}}
+    gold = {
+        "x": {"entities": [{"start": s, "end": e, "type": "PER", "entity": "C1"} for s, e in spans]}
+    }
     pred = {
         "x": {
             "entities": [
@@ -193,9 +213,47 @@ def _all_figures(result: dict) -> list[tuple[str, float]]:
     return out
 
 
+def _with_clusters() -> tuple[dict, dict]:
+    """The two documents plus one with real clusters (MUC has no links to find without them)."""
+    text = "Akazawa met Bessent. He met him again."
+    spans = {
+        w: (text.index(w), text.index(w) + len(w)) for w in ("Akazawa", "Bessent", "He", "him")
+    }
+    cluster = {"Akazawa": "C1", "He": "C1", "Bessent": "C2", "him": "C2"}
+    meets = [
+        (text.index("met"), text.index("met") + 3),
+        (text.rindex("met"), text.rindex("met") + 3),
+    ]
+    d3 = {
+        "lines": [{"start": 0, "end": len(text), "label": "body"}],
+        "entities": [
+            {"start": s, "end": e, "type": "PER", "entity": cluster[w]}
+            for w, (s, e) in spans.items()
+        ],
+        "events": [
+            {
+                "trigger": {"start": s, "end": e},
+                "type": "Contact:Meet",
+                "realis": "actual",
+                "cluster": "m",
+                "arguments": [
+                    {
+                        "start": spans["Akazawa"][0],
+                        "end": spans["Akazawa"][1],
+                        "role": "Participant",
+                    }
+                ],
+            }
+            for s, e in meets
+        ],
+    }
+    return {**G, "d3": {"doc_id": "d3", **d3}}, {**TEXTS, "d3": text}
+
+
 def test_gold_as_predictions_scores_one_everywhere() -> None:
-    preds = {k: gold_to_predictions(g) for k, g in G.items()}
-    result = score(G, preds, TEXTS, n_resamples=50)
+    gold, texts = _with_clusters()
+    preds = {k: gold_to_predictions(g) for k, g in gold.items()}
+    result = score(gold, preds, texts, n_resamples=50)
     figs = _all_figures(result)
     assert len(figs) == 59  # every figure of every layer
     assert all(v == 1.0 for _, v in figs), [f for f in figs if f[1] != 1.0]
@@ -227,11 +285,21 @@ def test_score_layers_and_keys() -> None:
     assert set(result) == {"entities", "events", "meta"}
     assert set(result["entities"]) == {"strict", "boundary", "per_type"}
     assert set(result["events"]) == {
-        "trigger_i", "trigger_c", "arg_i", "arg_c", "arg_i_plus", "arg_c_plus", "realis",
+        "trigger_i",
+        "trigger_c",
+        "arg_i",
+        "arg_c",
+        "arg_i_plus",
+        "arg_c_plus",
+        "realis",
     }
     full = score(G, P, TEXTS, n_resamples=0)
     assert set(full["boilerplate"]) == {
-        "accuracy", "macro_f1", "per_label", "boilerplate", "content_words",
+        "accuracy",
+        "macro_f1",
+        "per_label",
+        "boilerplate",
+        "content_words",
     }
     assert set(full["coreference"]) == {"entities", "events"}
     assert set(full["coreference"]["events"]) == {"muc", "bcub", "ceafe", "lea", "conll"}

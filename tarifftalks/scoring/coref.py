@@ -14,7 +14,7 @@ numerator, precision denominator) so documents are micro-averaged by summing.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import _count_elements  # type: ignore[attr-defined]  # Counter's C core
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from operator import itemgetter
@@ -27,6 +27,14 @@ from .spans import safe_div, to_python
 
 Clusters = Sequence[Iterable[Hashable]]
 METRICS: tuple[str, ...] = ("muc", "bcub", "ceafe", "lea")
+
+
+def _count(items: Iterable[Hashable]) -> dict[Hashable, int]:
+    """Counter(items) as a plain dict, without Counter's per-call Python overhead (it is
+    called several times per document)."""
+    out: dict[Hashable, int] = {}
+    _count_elements(out, items)
+    return out
 
 
 class _Singleton:
@@ -47,13 +55,13 @@ def _core(gm: dict[Hashable, Any], pm: dict[Hashable, Any], exact: bool = False)
             plus 1 for a key singleton that the response also has as a singleton
       CEAF-e  φ4(k, r) = 2n / (|k| + |r|), summed over the best one-to-one alignment
     """
-    ksize: dict[Any, Any] = Counter(gm.values())
-    rsize: dict[Any, Any] = Counter(pm.values())
+    ksize: dict[Any, Any] = _count(gm.values())
+    rsize: dict[Any, Any] = _count(pm.values())
     if exact:  # Fraction sizes make every ratio below a Fraction
         ksize = {k: Fraction(v) for k, v in ksize.items()}
         rsize = {k: Fraction(v) for k, v in rsize.items()}
     common = gm.keys() & pm.keys()
-    ov = Counter(zip(map(gm.__getitem__, common), map(pm.__getitem__, common), strict=True))
+    ov = _count(zip(map(gm.__getitem__, common), map(pm.__getitem__, common), strict=True))
     b_r = b_p = l_r = l_p = 0
     phi: dict[tuple[Any, Any], Any] = {}
     for (k, r), n in ov.items():
@@ -95,8 +103,8 @@ def _align(phi: dict[tuple[Any, Any], Any]) -> Any:
     every alignment from above, and when those best partners are all different the bound is
     reached. Only what is left goes to the Hungarian algorithm.
     """
-    kdeg = Counter(map(_FIRST, phi))
-    rdeg = Counter(map(_SECOND, phi))
+    kdeg = _count(map(_FIRST, phi))
+    rdeg = _count(map(_SECOND, phi))
     total: Any = 0
     rest: dict[tuple[Any, Any], Any] = {}
     for pair, v in phi.items():
@@ -147,27 +155,27 @@ def coref_counts(key: Clusters, response: Clusters, exact: bool = False) -> dict
     return {name: c[4 * i : 4 * i + 4] for i, name in enumerate(METRICS)}
 
 
-def _prf(counts: tuple) -> dict[str, Any]:
-    r_num, r_den, p_num, p_den = counts
+def _prf(counts: tuple, exact: bool) -> dict[str, Any]:
+    r_num, r_den, p_num, p_den = (Fraction(x) for x in counts) if exact else counts
     r = r_num / r_den if r_den else 0
     p = p_num / p_den if p_den else 0
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0}
 
 
 def muc(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, Any]:
-    return _prf(coref_counts(key, response, exact)["muc"])
+    return _prf(coref_counts(key, response, exact)["muc"], exact)
 
 
 def b_cubed(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, Any]:
-    return _prf(coref_counts(key, response, exact)["bcub"])
+    return _prf(coref_counts(key, response, exact)["bcub"], exact)
 
 
 def ceaf_e(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, Any]:
-    return _prf(coref_counts(key, response, exact)["ceafe"])
+    return _prf(coref_counts(key, response, exact)["ceafe"], exact)
 
 
 def lea(key: Clusters, response: Clusters, exact: bool = False) -> dict[str, Any]:
-    return _prf(coref_counts(key, response, exact)["lea"])
+    return _prf(coref_counts(key, response, exact)["lea"], exact)
 
 
 # --- documents ----------------------------------------------------------------------------------

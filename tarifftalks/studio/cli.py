@@ -79,6 +79,8 @@ def _push(args: argparse.Namespace) -> int:
     from .push import push
 
     root = _root(args)
+    if len(args.project) < 3:
+        raise UserError("--project: Label Studio needs a title of at least 3 characters")
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     conn = connect(root)

@@ -86,7 +86,11 @@ class Connection:
 
 def _detail(body: Any) -> str:
     if isinstance(body, dict):
-        for key in ("detail", "validation_errors", "message", "error"):
+        errors = body.get("validation_errors")
+        if isinstance(errors, dict) and errors:
+            parts = [f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in errors.items()]
+            return "; ".join(parts)[:300]
+        for key in ("detail", "message", "error"):
             if body.get(key):
                 return str(body[key])[:300]
         return str(body)[:300]

@@ -23,21 +23,21 @@ def test_round_trip_fixture_is_byte_identical(team_env, client, fixture_root, ca
     gold_dir = fixture_root / "annotation" / "gold"
     expected = _gold_bytes(gold_dir)
     assert expected, "the fixture holds gold"
-    code, out, err = run(capsys, "studio", "push", "--root", str(fixture_root), "--project", "rt")
+    code, out, err = run(capsys, "studio", "push", "--root", str(fixture_root), "--project", "round-trip")
     assert code == 0, err
-    pid = project_id(client, "rt")
+    pid = project_id(client, "round-trip")
     accept_predictions(client, pid)
 
     for p in gold_dir.glob("*.json"):
         p.unlink()
-    code, out, err = run(capsys, "studio", "pull", "--root", str(fixture_root), "--project", "rt")
+    code, out, err = run(capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip")
     assert code == 0, err
     assert "+++ b/annotation/gold/tt-900.json" in out
     assert "--accept" in err
     assert _gold_bytes(gold_dir) == {}, "nothing is written without --accept"
 
     code, out, err = run(
-        capsys, "studio", "pull", "--root", str(fixture_root), "--project", "rt", "--accept"
+        capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip", "--accept"
     )
     assert code == 0, err
     assert _gold_bytes(gold_dir) == expected
@@ -45,7 +45,7 @@ def test_round_trip_fixture_is_byte_identical(team_env, client, fixture_root, ca
     for name, data in expected.items():
         assert dumps_gold(read_gold_file(gold_dir / name)).encode() == data
 
-    code, out, err = run(capsys, "studio", "pull", "--root", str(fixture_root), "--project", "rt")
+    code, out, err = run(capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip")
     assert code == 0 and out == "" and "1 unchanged" in err
 
 

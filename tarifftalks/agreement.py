@@ -1,0 +1,169 @@
+"""Inter-annotator agreement of the two independent passes (annotation/passes/a vs b).
+
+Boilerplate: Cohen's kappa over every line (sklearn). Entities and events: pass B scored as
+predictions against pass A with the benchmark's own scorer (F1 is symmetric, so the order does
+not matter): entity strict span+type F1, trigger-C and arg-C F1, realis agreement on matched
+triggers. Attribute agreement (level, KB id, TIMEX value) is measured on strictly matched mentions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import UserError
+from .gold import read_gold_dir
+
+PASSES = ("a", "b")
+
+
+def passes_dir(root: Path | None = None) -> Path:
+    return paths.annotation_dir(root) / "passes"
+
+
+def read_passes(root: Path | None = None) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Both passes, restricted to the documents both have annotated."""
+    base = passes_dir(root)
+    a, b = (read_gold_dir(base / p) for p in PASSES)
+    common = sorted(set(a) & set(b))
+    if not common:
+        raise UserError(f"{base}: no document annotated in both passes a and b")
+    return {d: a[d] for d in common}, {d: b[d] for d in common}
+
+
+def line_label_pairs(a: dict[str, dict], b: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """Labels of the same lines in both passes (lines are fixed by the text, so they align)."""
+    ya, yb = [], []
+    for doc_id in sorted(a):
+        lb = {(ln["start"], ln["end"]): ln["label"] for ln in b[doc_id]["lines"]}
+        for ln in a[doc_id]["lines"]:
+            key = (ln["start"], ln["end"])
+            if key in lb:
+                ya.append(ln["label"])
+                yb.append(lb[key])
+    return ya, yb
+
+
+def attribute_agreement(a: dict[str, dict], b: dict[str, dict], attr: str) -> dict[str, Any]:
+    """Share of strictly matched mentions (same span and type) whose `attr` is equal."""
+    same = total = 0
+    for doc_id in sorted(a):
+        mb = {(m["start"], m["end"], m["type"]): m for m in b[doc_id]["entities"]}
+        for m in a[doc_id]["entities"]:
+            other = mb.get((m["start"], m["end"], m["type"]))
+            if other is None or (m.get(attr) is None and other.get(attr) is None):
+                continue
+            total += 1
+            same += m.get(attr) == other.get(attr)
+    return {"agreement": same / total if total else 0.0, "same": same, "n": total}
+
+
+def agreement(a: dict[str, dict], b: dict[str, dict]) -> dict[str, Any]:
+    from sklearn.metrics import cohen_kappa_score
+
+    from .scoring import entity_scores, event_scores, realis_accuracy
+
+    ya, yb = line_label_pairs(a, b)
+    same = sum(x == y for x, y in zip(ya, yb, strict=True))
+    out: dict[str, Any] = {
+        "documents": sorted(a),
+        "boilerplate": {
+            "kappa": float(cohen_kappa_score(ya, yb)) if ya else 0.0,
+            "observed": same / len(ya) if ya else 0.0,
+            "same": same,
+            "n_lines": len(ya),
+        },
+        "entities": {
+            "strict": entity_scores(a, b, "strict"),
+            "boundary": entity_scores(a, b, "boundary"),
+            "level": attribute_agreement(a, b, "level"),
+            "kb": attribute_agreement(a, b, "kb"),
+            "timex": attribute_agreement(a, b, "timex"),
+        },
+        "events": {m: event_scores(a, b, m) for m in ("trigger_i", "trigger_c", "arg_i", "arg_c")},
+        "per_document": {},
+    }
+    out["events"]["realis"] = realis_accuracy(a, b)
+    for doc_id in sorted(a):
+        one_a, one_b = {doc_id: a[doc_id]}, {doc_id: b[doc_id]}
+        out["per_document"][doc_id] = {
+            "entities_strict_f1": entity_scores(one_a, one_b, "strict")["f1"],
+            "trigger_c_f1": event_scores(one_a, one_b, "trigger_c")["f1"],
+            "arg_c_f1": event_scores(one_a, one_b, "arg_c")["f1"],
+        }
+    return out
+
+
+def _prf_row(name: str, s: dict[str, Any]) -> str:
+    return (
+        f"| {name} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} | {s['tp']} | "
+        f"{s['n_gold']} | {s['n_pred']} |"
+    )
+
+
+def agreement_markdown(root: Path | None = None) -> str:
+    try:
+        a, b = read_passes(root)
+    except UserError:
+        return "_Agreement is computed once both annotation passes exist (annotation/passes/)._"
+    r = agreement(a, b)
+    bp = r["boilerplate"]
+    ev = r["events"]
+    lines = [
+        f"Two independent passes over {len(r['documents'])} documents "
+        f"({', '.join(r['documents'])}); computed by `tarifftalks agreement` from "
+        "`annotation/passes/a` and `annotation/passes/b` (pass A taken as reference).",
+        "",
+        f"**Boilerplate:** Cohen's kappa **{bp['kappa']:.3f}** over {bp['n_lines']} lines "
+        f"(observed agreement {bp['same']}/{bp['n_lines']} = {bp['observed']:.3f}).",
+        "",
+        "| layer | P | R | F1 | matched | pass A | pass B |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        _prf_row("entities, strict span+type", r["entities"]["strict"]),
+        _prf_row("entities, span only", r["entities"]["boundary"]),
+        _prf_row("event triggers (trigger-I)", ev["trigger_i"]),
+        _prf_row("event triggers + type (trigger-C)", ev["trigger_c"]),
+        _prf_row("arguments (arg-I)", ev["arg_i"]),
+        _prf_row("arguments + role (arg-C)", ev["arg_c"]),
+        "",
+        f"**Realis:** {ev['realis']['correct']}/{ev['realis']['n']} trigger-C-matched events "
+        f"agree ({ev['realis']['accuracy']:.3f}).",
+        "",
+        "Attributes on strictly matched entity mentions: "
+        + "; ".join(
+            f"{k} {v['same']}/{v['n']} ({v['agreement']:.3f})"
+            for k, v in r["entities"].items()
+            if k in ("level", "kb", "timex")
+        )
+        + ".",
+        "",
+        "| document | entity F1 | trigger-C F1 | arg-C F1 |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {d} | {x['entities_strict_f1']:.3f} | {x['trigger_c_f1']:.3f} | "
+            f"{x['arg_c_f1']:.3f} |"
+            for d, x in r["per_document"].items()
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve() if args.root else paths.repo_root()
+    if args.json:
+        a, b = read_passes(root)
+        print(json.dumps(agreement(a, b), indent=2, sort_keys=True))
+    else:
+        read_passes(root)  # a clear error when a pass is missing
+        print(agreement_markdown(root))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("agreement", help="inter-annotator agreement of annotation/passes/a vs b")
+    p.add_argument("--root", help="checkout root (default: this checkout)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_agreement)
