@@ -16,6 +16,7 @@ from .errors import UserError
 _COMMAND_MODULES = (
     "tarifftalks.commands",
     "tarifftalks.agreement",
+    "tarifftalks.adjudication",
     "tarifftalks.scoring.cli",
     "tarifftalks.studio.cli",
     "tarifftalks.baselines.cli",

@@ -23,6 +23,11 @@ def at(doc: str, sub: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(sub)
 
 
+def _se(doc: str, sub: str) -> dict[str, int]:
+    s, e = at(doc, sub)
+    return {"start": s, "end": e}
+
+
 def line(doc: str, n: int, label: str) -> dict[str, Any]:
     rows = TEXTS[doc].split("\n")
     start = sum(len(r) + 1 for r in rows[:n])
@@ -58,7 +63,7 @@ def gold_docs() -> dict[str, dict[str, Any]]:
                 "id": "V1",
                 "type": "Contact:Negotiate",
                 "realis": "actual",
-                "trigger": {**dict(zip(("start", "end"), at("d1", "talks"))), "text": "talks"},
+                "trigger": {**_se("d1", "talks"), "text": "talks"},
                 "cluster": "talks",
                 "arguments": [
                     {"mention": "T1", "role": "Participant"},
@@ -71,7 +76,7 @@ def gold_docs() -> dict[str, dict[str, Any]]:
                 "id": "V2",
                 "type": "Trade:Impose-Tariff",
                 "realis": "actual",
-                "trigger": {**dict(zip(("start", "end"), at("d1", "imposed"))), "text": "imposed"},
+                "trigger": {**_se("d1", "imposed"), "text": "imposed"},
                 "cluster": "tariff",
                 "arguments": [
                     {"mention": "T5", "role": "Imposer"},
@@ -95,7 +100,7 @@ def gold_docs() -> dict[str, dict[str, Any]]:
                 "id": "V1",
                 "type": "Trade:Offer",
                 "realis": "planned",
-                "trigger": {**dict(zip(("start", "end"), at("d2", "offer"))), "text": "offer"},
+                "trigger": {**_se("d2", "offer"), "text": "offer"},
                 "cluster": "offer",
                 "arguments": [
                     {"mention": "T1", "role": "Offerer"},
@@ -114,7 +119,7 @@ def _ev(doc: str, trig: str, etype: str, realis: str, args: list[tuple[str, str]
         "trigger": {"start": s, "end": e},
         "type": etype,
         "realis": realis,
-        "arguments": [dict(zip(("start", "end"), at(doc, a)), role=r) for a, r in args],
+        "arguments": [{**_se(doc, a), "role": r} for a, r in args],
     }
 
 

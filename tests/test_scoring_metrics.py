@@ -23,7 +23,6 @@ from tarifftalks.scoring import (
     score,
 )
 from tarifftalks.scoring.docs import as_doc
-
 from tests.scoring_cases import TEXTS, gold_docs, pred_docs
 
 

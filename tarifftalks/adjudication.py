@@ -1,0 +1,169 @@
+"""Adjudication of two passes: what differs, what was chosen, and a check that gold follows it.
+
+`disagreements(a, b)` lists every item on which two passes of one document differ:
+  lines     key [start, end]            value: the label
+  entities  key [start, end]            value: {type, level, kb, timex} (null: not annotated)
+  events    key [t_start, t_end]        value: {type, realis, cluster, arguments} (null: absent)
+Event clusters are compared only when they are registry ids (document-local ids are names an
+annotator made up). Entity clusters are left to the coreference metrics.
+
+The log, `annotation/adjudication/<doc_id>.jsonl`, holds one decision per disagreement:
+  {"id", "layer", "key", "text", "a", "b", "chosen": "a" | "b" | "other", "gold", "rule", "why"}
+`check_log` verifies that every disagreement has a decision naming a guideline rule and that the
+gold holds the chosen value, so the log and the gold cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import UserError
+from .gold import read_gold_dir
+from .io import write_text_atomic
+
+LAYERS = ("lines", "entities", "events")
+
+
+def _registry_cluster(cluster: str | None) -> str | None:
+    return cluster if cluster and "/" not in cluster else None
+
+
+def item_values(gold: dict[str, Any]) -> dict[str, dict[tuple[int, int], Any]]:
+    """{layer: {key: value}} of one gold record, the comparable form of each item."""
+    mentions = {m["id"]: m for m in gold["entities"]}
+    events: dict[tuple[int, int], Any] = {}
+    for e in gold["events"]:
+        args = sorted(
+            [mentions[a["mention"]]["start"], mentions[a["mention"]]["end"], a["role"]]
+            for a in e["arguments"]
+        )
+        value = {
+            "type": e["type"],
+            "realis": e["realis"],
+            "cluster": _registry_cluster(e.get("cluster")),
+            "arguments": args,
+        }
+        key = (e["trigger"]["start"], e["trigger"]["end"])
+        # Two events on one trigger (rare) are compared as a sorted list.
+        if key in events:
+            prev = events[key] if isinstance(events[key], list) else [events[key]]
+            events[key] = sorted([*prev, value], key=lambda v: v["type"])
+        else:
+            events[key] = value
+    return {
+        "lines": {(ln["start"], ln["end"]): ln["label"] for ln in gold["lines"]},
+        "entities": {
+            (m["start"], m["end"]): {k: m.get(k) for k in ("type", "level", "kb", "timex")}
+            for m in gold["entities"]
+        },
+        "events": events,
+    }
+
+
+def disagreements(a: dict[str, Any], b: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    va, vb = item_values(a), item_values(b)
+    out = []
+    for layer in LAYERS:
+        for key in sorted(set(va[layer]) | set(vb[layer])):
+            x, y = va[layer].get(key), vb[layer].get(key)
+            if x != y:
+                out.append(
+                    {
+                        "id": f"{layer}:{key[0]}-{key[1]}",
+                        "layer": layer,
+                        "key": list(key),
+                        "text": text[key[0] : key[1]][:80],
+                        "a": x,
+                        "b": y,
+                    }
+                )
+    return out
+
+
+def check_log(
+    gold: dict[str, Any], diffs: list[dict[str, Any]], log: list[dict[str, Any]], name: str
+) -> list[str]:
+    """Problems: a disagreement without a decision or rule, or gold not holding the choice."""
+    problems = []
+    decided = {d["id"]: d for d in log}
+    values = item_values(gold)
+    for diff in diffs:
+        d = decided.get(diff["id"])
+        if d is None:
+            problems.append(f"{name}: {diff['id']}: disagreement {diff['text']!r} not adjudicated")
+            continue
+        if d.get("chosen") not in ("a", "b", "other") or not d.get("rule"):
+            problems.append(f"{name}: {diff['id']}: decision needs chosen (a/b/other) and rule")
+            continue
+        expected = diff[d["chosen"]] if d["chosen"] in ("a", "b") else d.get("gold")
+        actual = values[diff["layer"]].get(tuple(diff["key"]))
+        if actual != expected:
+            problems.append(
+                f"{name}: {diff['id']}: gold has {actual!r}, the log chose {expected!r}"
+            )
+    return problems
+
+
+def log_path(doc_id: str, root: Path | None = None) -> Path:
+    return paths.annotation_dir(root) / "adjudication" / f"{doc_id}.jsonl"
+
+
+def read_log(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
+    return rows
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from .corpus import documents_by_id
+
+    root = Path(args.root).resolve() if args.root else paths.repo_root()
+    docs = documents_by_id(root)
+    base = paths.annotation_dir(root) / "passes"
+    a, b = read_gold_dir(base / "a"), read_gold_dir(base / "b")
+    gold = read_gold_dir(paths.gold_dir(root))
+    problems: list[str] = []
+    for doc_id in sorted(set(a) & set(b)):
+        diffs = disagreements(a[doc_id], b[doc_id], docs[doc_id].text)
+        path = log_path(doc_id, root)
+        if args.skeleton:
+            known = {d["id"]: d for d in read_log(path)}
+            rows = [
+                known.get(d["id"], {**d, "chosen": None, "gold": None, "rule": "", "why": ""})
+                for d in diffs
+            ]
+            write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+            print(f"{path}: {len(diffs)} disagreement(s)")
+        else:
+            problems += check_log(gold[doc_id], diffs, read_log(path), str(path))
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s)")
+        return 1
+    if not args.skeleton:
+        print("ok: every disagreement adjudicated and followed by the gold")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("adjudicate", help="check (or start) the adjudication log of passes a vs b")
+    p.add_argument("--root", help="checkout root (default: this checkout)")
+    p.add_argument(
+        "--skeleton",
+        action="store_true",
+        help="write annotation/adjudication/<doc>.jsonl with one row per disagreement "
+        "(keeps decisions already made)",
+    )
+    p.set_defaults(func=cmd_adjudicate)
