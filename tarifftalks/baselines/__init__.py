@@ -1,0 +1,1 @@
+"""scikit-learn baselines (SPEC §8): trained and scored by `tarifftalks baselines`."""

@@ -1,0 +1,14 @@
+"""The `baselines` subcommand."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from .run import cmd_baselines
+
+    p = sub.add_parser("baselines", help="train, predict and score the baselines; leaderboard")
+    p.add_argument("--root", help="checkout root (default: this checkout)")
+    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: none)")
+    p.set_defaults(func=cmd_baselines)
