@@ -72,16 +72,41 @@ def make_corpus(root: Path, n: int) -> None:
                 for j, ln in enumerate(lines)
             ],
             "entities": [
-                {"id": "T1", "start": s, "end": s + 14, "text": "Ryosei Akazawa", "type": "PER",
-                 "level": "NAM", "entity": None, "kb": None, "timex": None},
-                {"id": "T2", "start": w, "end": w + 10, "text": "Washington", "type": "GPE",
-                 "level": "NAM", "entity": None, "kb": None, "timex": None},
+                {
+                    "id": "T1",
+                    "start": s,
+                    "end": s + 14,
+                    "text": "Ryosei Akazawa",
+                    "type": "PER",
+                    "level": "NAM",
+                    "entity": None,
+                    "kb": None,
+                    "timex": None,
+                },
+                {
+                    "id": "T2",
+                    "start": w,
+                    "end": w + 10,
+                    "text": "Washington",
+                    "type": "GPE",
+                    "level": "NAM",
+                    "entity": None,
+                    "kb": None,
+                    "timex": None,
+                },
             ],
             "events": [
-                {"id": "V1", "type": "Movement:Transport", "realis": "planned",
-                 "trigger": {"start": v, "end": v + 5, "text": "visit"}, "cluster": None,
-                 "arguments": [{"mention": "T1", "role": "Traveler"},
-                               {"mention": "T2", "role": "Destination"}]},
+                {
+                    "id": "V1",
+                    "type": "Movement:Transport",
+                    "realis": "planned",
+                    "trigger": {"start": v, "end": v + 5, "text": "visit"},
+                    "cluster": None,
+                    "arguments": [
+                        {"mention": "T1", "role": "Traveler"},
+                        {"mention": "T2", "role": "Destination"},
+                    ],
+                },
             ],
             "notes": [],
         }
@@ -116,8 +141,14 @@ def main() -> int:
             t_push = time.perf_counter() - t
 
             t = time.perf_counter()
-            again = push(conn, root, f"bench-push-{stamp}", batch_size=args.batch_size,
-                         docs=docs, progress=False)
+            again = push(
+                conn,
+                root,
+                f"bench-push-{stamp}",
+                batch_size=args.batch_size,
+                docs=docs,
+                progress=False,
+            )
             t_again = time.perf_counter() - t
             assert again["added"] == 0
 
@@ -125,8 +156,9 @@ def main() -> int:
             payload = [task_payload(d, results[d.doc_id], version) for d in docs]
             bulk, _ = ensure_project(conn, f"bench-bulk-{stamp}")
             t = time.perf_counter()
-            conn.call("bulk import", conn.client.projects.import_tasks, id=bulk["id"],
-                      request=payload)
+            conn.call(
+                "bulk import", conn.client.projects.import_tasks, id=bulk["id"], request=payload
+            )
             t_bulk = time.perf_counter() - t
 
             # Pull needs annotations: one bulk import of tasks annotated with their gold.
@@ -134,8 +166,12 @@ def main() -> int:
                 {**p, "annotations": [{"result": p["predictions"][0]["result"]}]} for p in payload
             ]
             ann_project, _ = ensure_project(conn, f"bench-pull-{stamp}")
-            conn.call("bulk import", conn.client.projects.import_tasks, id=ann_project["id"],
-                      request=annotated)
+            conn.call(
+                "bulk import",
+                conn.client.projects.import_tasks,
+                id=ann_project["id"],
+                request=annotated,
+            )
             for p in (root / "annotation" / "gold").glob("*.json"):
                 p.unlink()  # so pull converts, validates and diffs every document
             t = time.perf_counter()
@@ -147,11 +183,15 @@ def main() -> int:
                 server.down(root)
     print(f"tasks: {n} (batch size {args.batch_size})")
     print(f"bulk import, one call : {t_bulk:7.2f}s  {n / t_bulk:8.1f} tasks/s")
-    print(f"studio push           : {t_push:7.2f}s  {n / t_push:8.1f} tasks/s  "
-          f"x{t_push / t_bulk:.2f} of the bulk call")
+    print(
+        f"studio push           : {t_push:7.2f}s  {n / t_push:8.1f} tasks/s  "
+        f"x{t_push / t_bulk:.2f} of the bulk call"
+    )
     print(f"studio push (again)   : {t_again:7.2f}s  {n / t_again:8.1f} tasks/s  (no-op)")
-    print(f"studio pull           : {t_pull:7.2f}s  {n / t_pull:8.1f} tasks/s  "
-          f"x{t_pull / t_bulk:.2f} of the bulk call")
+    print(
+        f"studio pull           : {t_pull:7.2f}s  {n / t_pull:8.1f} tasks/s  "
+        f"x{t_pull / t_bulk:.2f} of the bulk call"
+    )
     return 0
 
 

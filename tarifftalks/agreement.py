@@ -24,9 +24,11 @@ def passes_dir(root: Path | None = None) -> Path:
     return paths.annotation_dir(root) / "passes"
 
 
-def read_passes(root: Path | None = None) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Both passes, restricted to the documents both have annotated."""
-    base = passes_dir(root)
+def read_passes(
+    root: Path | None = None, base: Path | None = None
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Both passes (under `base`, default annotation/passes), on the documents both annotated."""
+    base = base or passes_dir(root)
     a, b = (read_gold_dir(base / p) for p in PASSES)
     common = sorted(set(a) & set(b))
     if not common:
@@ -104,6 +106,24 @@ def _prf_row(name: str, s: dict[str, Any]) -> str:
     )
 
 
+def pilot_markdown(root: Path | None = None) -> str:
+    """One paragraph on the superseded pilot round (annotation/pilot), if it is there."""
+    try:
+        a, b = read_passes(root, paths.annotation_dir(root) / "pilot")
+    except UserError:
+        return ""
+    r = agreement(a, b)
+    return (
+        "\n\n**Pilot round (superseded, not in the gold).** Two passes made with a first draft "
+        "of the guidelines that listed every line label, TIMEX value and event trigger of the "
+        f"corpus agreed at kappa {r['boilerplate']['kappa']:.3f}, entity F1 "
+        f"{r['entities']['strict']['f1']:.3f}, trigger-C F1 {r['events']['trigger_c']['f1']:.3f},"
+        f" arg-C F1 {r['events']['arg_c']['f1']:.3f}: a measure of copying from an answer key, "
+        "not of reliability. The guidelines were rewritten as rules with examples and both passes "
+        "redone by new annotators; the figures above are from those (`annotation/pilot/README.md`)."
+    )
+
+
 def agreement_markdown(root: Path | None = None) -> str:
     try:
         a, b = read_passes(root)
@@ -148,7 +168,7 @@ def agreement_markdown(root: Path | None = None) -> str:
             for d, x in r["per_document"].items()
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(lines) + pilot_markdown(root)
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:

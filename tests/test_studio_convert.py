@@ -27,9 +27,12 @@ def fx():
 def test_fixture_round_trip_is_byte_identical(fx):
     doc, gold, kb = fx
     result = gold_to_results(gold, doc.text)
-    assert LabelInterface(labeling_config()).validate_prediction(
-        {"result": result}, return_errors=True
-    ) == []
+    assert (
+        LabelInterface(labeling_config()).validate_prediction(
+            {"result": result}, return_errors=True
+        )
+        == []
+    )
     back, problems = results_to_gold(result, doc, kb)
     assert problems == []
     assert dumps_gold(back) == (FIXTURE / "annotation" / "gold" / "tt-900.json").read_text("utf-8")
@@ -77,8 +80,18 @@ def test_reversed_relation_and_block_line_label(fx):
     result = [r for r in result if r not in (a, b)]
     start, end = a["value"]["start"], b["value"]["end"]
     result.append(
-        {"id": "blk", "from_name": "line", "to_name": "text", "type": "labels",
-         "value": {"start": start, "end": end, "text": doc.text[start:end], "labels": ["related"]}}
+        {
+            "id": "blk",
+            "from_name": "line",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": start,
+                "end": end,
+                "text": doc.text[start:end],
+                "labels": ["related"],
+            },
+        }
     )
     back, problems = results_to_gold(result, doc, kb)
     assert problems == []
@@ -89,9 +102,17 @@ def test_reversed_relation_and_block_line_label(fx):
 def test_hidden_attributes_are_dropped(fx):
     doc, gold, kb = fx
     result = copy.deepcopy(gold_to_results(gold, doc.text))
-    ent = next(r for r in result if r.get("from_name") == "entity" and r["value"]["labels"] == ["PER"])
-    result.append({**copy.deepcopy(ent), "from_name": "timex", "type": "textarea",
-                   "value": {"start": ent["value"]["start"], "end": ent["value"]["end"], "text": ["2025"]}})
+    ent = next(
+        r for r in result if r.get("from_name") == "entity" and r["value"]["labels"] == ["PER"]
+    )
+    result.append(
+        {
+            **copy.deepcopy(ent),
+            "from_name": "timex",
+            "type": "textarea",
+            "value": {"start": ent["value"]["start"], "end": ent["value"]["end"], "text": ["2025"]},
+        }
+    )
     back, problems = results_to_gold(result, doc, kb)
     assert problems == [] and dumps_gold(back) == dumps_gold(gold)
 
@@ -134,16 +155,36 @@ def test_scorer_predictions_become_pre_annotations(fx):
     spans = {m["id"]: (m["start"], m["end"]) for m in gold["entities"]}
     pred = {
         "doc_id": doc.doc_id,
-        "entities": [{"start": m["start"], "end": m["end"], "type": m["type"]} for m in gold["entities"]],
+        "entities": [
+            {"start": m["start"], "end": m["end"], "type": m["type"]} for m in gold["entities"]
+        ],
         "events": [
-            {"trigger": e["trigger"], "type": e["type"], "realis": e["realis"],
-             "arguments": [{"start": spans[a["mention"]][0], "end": spans[a["mention"]][1], "role": a["role"]}
-                           for a in e["arguments"]] + [{"start": 0, "end": 1, "role": "Time"}]}
+            {
+                "trigger": e["trigger"],
+                "type": e["type"],
+                "realis": e["realis"],
+                "arguments": [
+                    {
+                        "start": spans[a["mention"]][0],
+                        "end": spans[a["mention"]][1],
+                        "role": a["role"],
+                    }
+                    for a in e["arguments"]
+                ]
+                + [{"start": 0, "end": 1, "role": "Time"}],
+            }
             for e in gold["events"]
         ],
     }
     g, dropped = prediction_to_gold(pred, doc)
     assert dropped == len(gold["events"])
-    assert [len(e["arguments"]) for e in g["events"]] == [len(e["arguments"]) for e in gold["events"]]
+    assert [len(e["arguments"]) for e in g["events"]] == [
+        len(e["arguments"]) for e in gold["events"]
+    ]
     result = gold_to_results(g, doc.text)
-    assert LabelInterface(labeling_config()).validate_prediction({"result": result}, return_errors=True) == []
+    assert (
+        LabelInterface(labeling_config()).validate_prediction(
+            {"result": result}, return_errors=True
+        )
+        == []
+    )

@@ -20,7 +20,8 @@ def test_port_in_use(tmp_path, capsys):
         port = s.getsockname()[1]
         code, err = _run(capsys, "studio", "up", "--root", str(tmp_path), "--port", str(port))
     assert code == 2
-    assert err == f"tarifftalks studio: error: port {port} on 127.0.0.1 is in use; choose another with --port\n"
+    msg = f"port {port} on 127.0.0.1 is in use; choose another with --port"
+    assert err == f"tarifftalks studio: error: {msg}\n"
 
 
 def test_label_studio_missing(tmp_path, monkeypatch, capsys):
@@ -36,7 +37,9 @@ def test_label_studio_not_installed(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(server, "_source_checkout", lambda: tmp_path)
     monkeypatch.setattr(server.sys, "executable", str(tmp_path / "python"))
-    code, err = _run(capsys, "studio", "up", "--root", str(tmp_path), "--port", str(server.free_port()))
+    code, err = _run(
+        capsys, "studio", "up", "--root", str(tmp_path), "--port", str(server.free_port())
+    )
     assert code == 2 and err.count("\n") == 1 and "install-studio.sh" in err
 
 

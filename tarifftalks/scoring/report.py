@@ -76,14 +76,14 @@ def format_table(result: dict[str, Any], title: str = "") -> str:
         lines.append(
             _value_row("line macro-F1", b["macro_f1"]["f1"], b["macro_f1"].get("ci", {}).get("f1"))
         )
-        lines.append(_prf_row("boilerplate vs content", b["boilerplate"]))
-        if "content_words" in b:
-            lines.append(_prf_row("content words (CleanEval)", b["content_words"]))
         for label, m in b.get("per_label", {}).items():
             lines.append(
                 f"  {'  ' + label:<32}{_pct(m['p']):>7}{_pct(m['r']):>7}{_pct(m['f1']):>7}"
                 f"  {'':<14}{'':>8}{'':>8}{m['support']:>8}"
             )
+        lines.append(_prf_row("boilerplate vs content", b["boilerplate"]))
+        if "content_words" in b:
+            lines.append(_prf_row("content words (CleanEval)", b["content_words"]))
     if "entities" in result:
         e = result["entities"]
         lines.append("entities")
@@ -114,4 +114,4 @@ def format_table(result: dict[str, Any], title: str = "") -> str:
                 "CoNLL F1 (MUC+B³+CEAF-e)/3", c["conll"]["f1"], c["conll"].get("ci", {}).get("f1")
             )
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(x.rstrip() for x in lines) + "\n"

@@ -71,7 +71,9 @@ class Connection:
                     self._redact(f"Label Studio at {where} rejected {source} ({detail})")
                 ) from None
             raise UserError(
-                self._redact(f"Label Studio at {where}: {doing} failed ({exc.status_code}: {detail})")
+                self._redact(
+                    f"Label Studio at {where}: {doing} failed ({exc.status_code}: {detail})"
+                )
             ) from None
 
     def call(self, doing: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -88,7 +90,10 @@ def _detail(body: Any) -> str:
     if isinstance(body, dict):
         errors = body.get("validation_errors")
         if isinstance(errors, dict) and errors:
-            parts = [f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in errors.items()]
+            parts = [
+                f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                for k, v in errors.items()
+            ]
             return "; ".join(parts)[:300]
         for key in ("detail", "message", "error"):
             if body.get(key):

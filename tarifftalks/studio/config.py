@@ -70,7 +70,7 @@ def labeling_config() -> str:
     leveled = [t for t in schema.ENTITY_TYPE_NAMES if t in schema.LEVELED_TYPES]
     timexed = [t for t in schema.ENTITY_TYPE_NAMES if t in schema.TIMEX_TYPES]
     lines = [
-        "<!-- Generated from tarifftalks/schema.py by `tarifftalks studio config`; do not edit. -->",
+        "<!-- Generated from tarifftalks/schema.py by `tarifftalks studio config`. -->",
         "<View>",
         '  <Header value="$doc_id" size="4"/>',
         '  <Header value="Lines (boilerplate)" size="6"/>',

@@ -158,7 +158,11 @@ def prediction_to_gold(pred: dict[str, Any], doc: Document) -> tuple[dict[str, A
                 "id": f"V{i}",
                 "type": ev["type"],
                 "realis": ev.get("realis") or "actual",
-                "trigger": {"start": t["start"], "end": t["end"], "text": text[t["start"] : t["end"]]},
+                "trigger": {
+                    "start": t["start"],
+                    "end": t["end"],
+                    "text": text[t["start"] : t["end"]],
+                },
                 "cluster": None,
                 "arguments": args,
             }
@@ -294,7 +298,9 @@ def results_to_gold(
                     f"and {r['label']!r} (region {rid})"
                 )
             line_label[key] = (r["label"], rid)
-    gold["lines"] = [{"start": s, "end": e, "label": lab} for (s, e), (lab, _) in line_label.items()]
+    gold["lines"] = [
+        {"start": s, "end": e, "label": lab} for (s, e), (lab, _) in line_label.items()
+    ]
 
     def choice(rid: str, control: str) -> str | None:
         v = attrs.get(rid, {}).get(control)

@@ -125,7 +125,9 @@ def build_predictions(
             problems = validate_gold(gold, doc, None, str(path))
             if problems:
                 # Pre-annotations are suggestions: push them, but say pull will ask for fixes.
-                warnings.append(f"{path}: {len(problems)} validation problem(s), e.g. {problems[0]}")
+                warnings.append(
+                    f"{path}: {len(problems)} validation problem(s), e.g. {problems[0]}"
+                )
             results[doc.doc_id] = gold_to_results(gold, doc.text)
         return results, version, warnings
     rows, file_version = read_predictions(predictions, by_id)
@@ -133,7 +135,9 @@ def build_predictions(
     for doc_id, row in rows.items():
         gold, dropped = prediction_to_gold(row, by_id[doc_id])
         if dropped:
-            warnings.append(f"{predictions}: {doc_id}: {dropped} argument(s) without an entity span")
+            warnings.append(
+                f"{predictions}: {doc_id}: {dropped} argument(s) without an entity span"
+            )
         results[doc_id] = gold_to_results(gold, by_id[doc_id].text)
     return results, version, warnings
 

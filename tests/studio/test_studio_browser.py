@@ -77,18 +77,27 @@ def test_pre_annotated_regions_render(team_env, client, fixture_root, tmp_path, 
         unavailable("Debian's chromium is not installed (.ci/install-studio.sh installs it)")
     pytest.importorskip("websocket", reason="websocket-client (dev extra)")
     studio = team_env
-    assert run(capsys, "studio", "push", "--root", str(fixture_root), "--project", "browser")[0] == 0
+    assert (
+        run(capsys, "studio", "push", "--root", str(fixture_root), "--project", "browser")[0] == 0
+    )
     pid = project_id(client, "browser")
     task = tasks_of(client, pid)[0]
     assert not task.annotations, "only the pre-annotation is there"
     gold = read_gold_file(FIXTURE / "annotation" / "gold" / "tt-900.json")
-    expected = {m["text"] for m in gold["entities"]} | {e["trigger"]["text"] for e in gold["events"]}
+    expected = {m["text"] for m in gold["entities"]} | {
+        e["trigger"]["text"] for e in gold["events"]
+    }
 
     jar = _login(studio)
     port = server.free_port()
     proc = subprocess.Popen(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chrome'}",
-         f"--remote-debugging-port={port}", "about:blank"],
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'chrome'}",
+            f"--remote-debugging-port={port}",
+            "about:blank",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -41,9 +41,13 @@ def test_local_push_uses_local_token(studio: Studio, monkeypatch, capsys):
 
 def test_server_log_has_no_outbound_settings(studio: Studio):
     """Version check, Sentry and analytics are off in the server's environment."""
-    env = server.server_env(server.state_dir(studio.root), {"email": "e", "password": "p"}, "t", "s")
+    env = server.server_env(
+        server.state_dir(studio.root), {"email": "e", "password": "p"}, "t", "s"
+    )
     assert env["LABEL_STUDIO_LATEST_VERSION_CHECK"] == "false"
     assert env["LABEL_STUDIO_COLLECT_ANALYTICS"] == "false"
     assert env["LABEL_STUDIO_SENTRY_DSN"] == "" and env["LABEL_STUDIO_FRONTEND_SENTRY_DSN"] == ""
-    log = (server.state_dir(studio.root) / "server.log").read_text(encoding="utf-8", errors="replace")
+    log = (server.state_dir(studio.root) / "server.log").read_text(
+        encoding="utf-8", errors="replace"
+    )
     assert "pypi.org" not in log

@@ -23,14 +23,18 @@ def test_round_trip_fixture_is_byte_identical(team_env, client, fixture_root, ca
     gold_dir = fixture_root / "annotation" / "gold"
     expected = _gold_bytes(gold_dir)
     assert expected, "the fixture holds gold"
-    code, out, err = run(capsys, "studio", "push", "--root", str(fixture_root), "--project", "round-trip")
+    code, out, err = run(
+        capsys, "studio", "push", "--root", str(fixture_root), "--project", "round-trip"
+    )
     assert code == 0, err
     pid = project_id(client, "round-trip")
     accept_predictions(client, pid)
 
     for p in gold_dir.glob("*.json"):
         p.unlink()
-    code, out, err = run(capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip")
+    code, out, err = run(
+        capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip"
+    )
     assert code == 0, err
     assert "+++ b/annotation/gold/tt-900.json" in out
     assert "--accept" in err
@@ -45,7 +49,9 @@ def test_round_trip_fixture_is_byte_identical(team_env, client, fixture_root, ca
     for name, data in expected.items():
         assert dumps_gold(read_gold_file(gold_dir / name)).encode() == data
 
-    code, out, err = run(capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip")
+    code, out, err = run(
+        capsys, "studio", "pull", "--root", str(fixture_root), "--project", "round-trip"
+    )
     assert code == 0 and out == "" and "1 unchanged" in err
 
 
@@ -101,14 +107,20 @@ def test_push_predictions_file(team_env, client, fixture_root, tmp_path, capsys)
     pred = {
         "doc_id": "tt-900",
         "lines": gold["lines"],
-        "entities": [{"start": m["start"], "end": m["end"], "type": m["type"]} for m in gold["entities"]],
+        "entities": [
+            {"start": m["start"], "end": m["end"], "type": m["type"]} for m in gold["entities"]
+        ],
         "events": [
             {
                 "trigger": {"start": e["trigger"]["start"], "end": e["trigger"]["end"]},
                 "type": e["type"],
                 "realis": e["realis"],
                 "arguments": [
-                    {"start": spans[a["mention"]][0], "end": spans[a["mention"]][1], "role": a["role"]}
+                    {
+                        "start": spans[a["mention"]][0],
+                        "end": spans[a["mention"]][1],
+                        "role": a["role"],
+                    }
                     for a in e["arguments"]
                 ],
             }
@@ -118,8 +130,17 @@ def test_push_predictions_file(team_env, client, fixture_root, tmp_path, capsys)
     path = tmp_path / "preds.jsonl"
     path.write_text(json.dumps(pred) + "\n", encoding="utf-8")
     code, out, err = run(
-        capsys, "studio", "push", "--root", str(fixture_root), "--project", "preds",
-        "--predictions", str(path), "--model-version", "baseline-1",
+        capsys,
+        "studio",
+        "push",
+        "--root",
+        str(fixture_root),
+        "--project",
+        "preds",
+        "--predictions",
+        str(path),
+        "--model-version",
+        "baseline-1",
     )
     assert code == 0, err
     task = tasks_of(client, project_id(client, "preds"))[0]
