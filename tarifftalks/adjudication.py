@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import UserError
 from .gold import read_gold_dir
-from .io import write_text_atomic
+from .io import read_jsonl, write_text_atomic
 
 LAYERS = ("lines", "entities", "events")
 
@@ -113,16 +112,7 @@ def log_path(doc_id: str, root: Path | None = None) -> Path:
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise UserError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
-    return rows
+    return read_jsonl(path) if path.is_file() else []
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
 from .errors import UserError
+from .io import read_jsonl
 
 MANIFEST_FIELDS: tuple[str, ...] = (
     "doc_id",
@@ -47,18 +47,11 @@ def read_manifest(root: Path | None = None) -> list[dict]:
     path = paths.manifest_path(root)
     if not path.is_file():
         raise UserError(f"{path}: manifest not found")
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
+    rows = read_jsonl(path)
+    for n, row in enumerate(rows, 1):
         missing = [k for k in MANIFEST_FIELDS if k not in row]
         if missing:
-            raise UserError(f"{path}:{n}: missing field(s) {', '.join(missing)}")
-        rows.append(row)
+            raise UserError(f"{path}: row {n}: missing field(s) {', '.join(missing)}")
     return sorted(rows, key=lambda r: r["doc_id"])
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from . import paths
 from .errors import UserError
-from .io import write_text_atomic
+from .io import read_jsonl, write_text_atomic
 
 LAYERS = ("lines", "entities", "events")
 
@@ -194,12 +194,6 @@ def read_kb(path: Path | None = None) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         return {}
     kb = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
+    for row in read_jsonl(path):
         kb[row["id"]] = row
     return kb
