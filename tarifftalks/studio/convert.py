@@ -354,6 +354,8 @@ def results_to_gold(
     for rel in relations:
         ends = (rel.get("from_id"), rel.get("to_id"))
         where = f"relation {ends[0]} -> {ends[1]}"
+        if any(x in refused for x in ends):
+            continue  # that region's own problem is reported already
         kinds = [regions.get(x, {}).get("control") for x in ends]
         # Annotators draw the arrow either way; the trigger end is the event.
         if kinds == [C.TRIGGER, C.ENTITY]:

@@ -149,6 +149,9 @@ def _whoami_ok(url: str, token: str) -> bool:
 def port_in_use(port: int) -> bool:
     """Label Studio probes `localhost` (either address family) before moving to another port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As the server itself binds: SO_REUSEADDR ignores TIME_WAIT leftovers of a stopped
+        # server but still fails on a live listener.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
