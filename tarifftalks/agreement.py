@@ -73,7 +73,8 @@ def agreement(a: dict[str, dict], b: dict[str, dict]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "documents": sorted(a),
         "boilerplate": {
-            "kappa": float(cohen_kappa_score(ya, yb)) if ya else 0.0,
+            # Identical labelings agree perfectly even where kappa is undefined (one label only).
+            "kappa": 1.0 if ya == yb else float(cohen_kappa_score(ya, yb)),
             "observed": same / len(ya) if ya else 0.0,
             "same": same,
             "n_lines": len(ya),
@@ -97,6 +98,25 @@ def agreement(a: dict[str, dict], b: dict[str, dict]) -> dict[str, Any]:
             "arg_c_f1": event_scores(one_a, one_b, "arg_c")["f1"],
         }
     return out
+
+
+def pairwise_agreement(golds: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean over annotator pairs of one document's versions: line kappa, entity strict F1,
+    trigger-C F1, arg-C F1 (used by `studio pull` for tasks with several annotators)."""
+    import itertools
+
+    rows = []
+    for g1, g2 in itertools.combinations(golds, 2):
+        r = agreement({"doc": g1}, {"doc": g2})
+        rows.append(
+            {
+                "lines_kappa": r["boilerplate"]["kappa"],
+                "entities_f1": r["entities"]["strict"]["f1"],
+                "triggers_f1": r["events"]["trigger_c"]["f1"],
+                "arguments_f1": r["events"]["arg_c"]["f1"],
+            }
+        )
+    return {k: round(sum(x[k] for x in rows) / len(rows), 4) for k in rows[0]} if rows else {}
 
 
 def _prf_row(name: str, s: dict[str, Any]) -> str:

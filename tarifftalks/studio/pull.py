@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import json
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..agreement import pairwise_agreement
 from ..corpus import Document, load_documents, sha256_text
 from ..errors import UserError
 from ..gold import dumps_gold, read_kb, write_gold
@@ -66,51 +66,6 @@ def snapshot_export(conn: Connection, project_id: int, timeout: float = 600.0) -
     if not isinstance(tasks, list):
         raise UserError(f"the export of project {project_id} is not a task list")
     return tasks
-
-
-# --- agreement --------------------------------------------------------------------------------
-
-
-def _f1(a: set, b: set) -> float:
-    if not a and not b:
-        return 1.0
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
-def agreement(golds: list[dict[str, Any]]) -> dict[str, float]:
-    """Mean pairwise agreement per layer: Cohen's kappa for lines, F1 for the others."""
-    from sklearn.metrics import cohen_kappa_score
-
-    def ents(g: dict) -> set:
-        return {(m["start"], m["end"], m["type"]) for m in g["entities"]}
-
-    def trigs(g: dict) -> set:
-        return {(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in g["events"]}
-
-    def args(g: dict) -> set:
-        spans = {m["id"]: (m["start"], m["end"]) for m in g["entities"]}
-        return {
-            (e["trigger"]["start"], e["trigger"]["end"], *spans[a["mention"]], a["role"])
-            for e in g["events"]
-            for a in e["arguments"]
-        }
-
-    scores: dict[str, list[float]] = {"lines_kappa": [], "entities_f1": [], "triggers_f1": []}
-    scores["arguments_f1"] = []
-    for g1, g2 in itertools.combinations(golds, 2):
-        l1 = {(x["start"], x["end"]): x["label"] for x in g1["lines"]}
-        l2 = {(x["start"], x["end"]): x["label"] for x in g2["lines"]}
-        keys = sorted(set(l1) & set(l2))
-        y1, y2 = [l1[k] for k in keys], [l2[k] for k in keys]
-        if y1 == y2:
-            kappa = 1.0  # also when one label covers everything (kappa undefined)
-        else:
-            kappa = float(cohen_kappa_score(y1, y2))
-        scores["lines_kappa"].append(kappa)
-        scores["entities_f1"].append(_f1(ents(g1), ents(g2)))
-        scores["triggers_f1"].append(_f1(trigs(g1), trigs(g2)))
-        scores["arguments_f1"].append(_f1(args(g1), args(g2)))
-    return {k: round(sum(v) / len(v), 4) for k, v in scores.items() if v}
 
 
 # --- pull -------------------------------------------------------------------------------------
@@ -164,7 +119,7 @@ def convert_tasks(
         if len(versions) == 1:
             chosen[doc_id] = versions[0][1]
             continue
-        figures = agreement([g for _, g in versions])
+        figures = pairwise_agreement([g for _, g in versions])
         notices.append(
             f"{where}: {len(versions)} annotations, agreement "
             + ", ".join(f"{k} {v:.3f}" for k, v in figures.items())

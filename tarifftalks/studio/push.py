@@ -9,7 +9,6 @@ batches (one import call each, predictions included), with a progress bar.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -81,27 +80,12 @@ def list_tasks(conn: Connection, project_id: int) -> list[dict[str, Any]]:
 
 
 def read_predictions(path: Path, docs: dict[str, Document]) -> tuple[dict[str, dict], str | None]:
-    """A predictions file in the scorer's format (JSONL, one object per document)."""
-    if not path.is_file():
-        raise UserError(f"{path}: file not found")
-    preds: dict[str, dict] = {}
-    versions = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("doc_id"), str):
-            raise UserError(f"{path}:{n}: expected an object with a doc_id")
-        if row["doc_id"] not in docs:
-            raise UserError(f"{path}:{n}: doc_id {row['doc_id']!r} is not in the manifest")
-        if row["doc_id"] in preds:
-            raise UserError(f"{path}:{n}: second prediction for {row['doc_id']}")
-        if row.get("model_version"):
-            versions.add(str(row["model_version"]))
-        preds[row["doc_id"]] = row
+    """A predictions file in the scorer's format, validated by the scorer's own reader, and
+    the one `model_version` its rows carry (if any)."""
+    from ..scoring.predictions import read_predictions as read_scorer_predictions
+
+    preds = read_scorer_predictions(path, {k: d.text for k, d in docs.items()})
+    versions = {str(r["model_version"]) for r in preds.values() if r.get("model_version")}
     if len(versions) > 1:
         raise UserError(f"{path}: several model_version values ({', '.join(sorted(versions))})")
     return preds, (versions.pop() if versions else None)
