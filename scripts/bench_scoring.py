@@ -147,9 +147,11 @@ def to_iob2(doc: dict) -> list[str]:
 def timed(label: str, fn, results: dict) -> object:
     exact_peak = _reset_peak()
     before = _status_mb("VmRSS") if exact_peak else _maxrss_mb()
+    gc.disable()  # every contender alike: score() does this itself, seqeval gets the same
     t0 = time.perf_counter()
     out = fn()
     secs = time.perf_counter() - t0
+    gc.enable()
     grew = (_status_mb("VmHWM") if exact_peak else _maxrss_mb()) - before
     results[label] = {"seconds": round(secs, 3), "peak_rss_growth_mb": round(grew, 1)}
     print(f"{label:<56}{secs:>8.2f} s   peak RSS +{grew:,.0f} MB", flush=True)

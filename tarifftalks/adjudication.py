@@ -3,9 +3,11 @@
 `disagreements(a, b)` lists every item on which two passes of one document differ:
   lines     key [start, end]            value: the label
   entities  key [start, end]            value: {type, level, kb, timex} (null: not annotated)
+  clusters  key [start, end]            value: the spans of the other mentions in its entity cluster
   events    key [t_start, t_end]        value: {type, realis, cluster, arguments} (null: absent)
+  notes     key [start, end] of the mention or trigger a note is about   value: true
 Event clusters are compared only when they are registry ids (document-local ids are names an
-annotator made up). Entity clusters are left to the coreference metrics.
+annotator made up); note texts are prose, so only which item carries a note is compared.
 
 The log, `annotation/adjudication/<doc_id>.jsonl`, holds one decision per disagreement:
   {"id", "layer", "key", "text", "a", "b", "chosen": "a" | "b" | "other", "gold", "rule", "why"}
@@ -24,7 +26,7 @@ from . import paths
 from .gold import read_gold_dir
 from .io import read_jsonl, write_text_atomic
 
-LAYERS = ("lines", "entities", "events")
+LAYERS = ("lines", "entities", "clusters", "events", "notes")
 
 
 def _registry_cluster(cluster: str | None) -> str | None:
@@ -53,7 +55,21 @@ def item_values(gold: dict[str, Any]) -> dict[str, dict[tuple[int, int], Any]]:
             events[key] = sorted([*prev, value], key=lambda v: v["type"])
         else:
             events[key] = value
+    members: dict[Any, list[tuple[int, int]]] = {}
+    for m in gold["entities"]:
+        members.setdefault(m.get("entity") or m["id"], []).append((m["start"], m["end"]))
+    clusters = {
+        (m["start"], m["end"]): sorted(
+            [list(x) for x in members[m.get("entity") or m["id"]] if x != (m["start"], m["end"])]
+        )
+        for m in gold["entities"]
+    }
+    spans = {m["id"]: (m["start"], m["end"]) for m in gold["entities"]}
+    spans.update({e["id"]: (e["trigger"]["start"], e["trigger"]["end"]) for e in gold["events"]})
+    notes = {spans[n["about"]]: True for n in gold.get("notes", []) if n.get("about") in spans}
     return {
+        "clusters": clusters,
+        "notes": notes,
         "lines": {(ln["start"], ln["end"]): ln["label"] for ln in gold["lines"]},
         "entities": {
             (m["start"], m["end"]): {k: m.get(k) for k in ("type", "level", "kb", "timex")}
