@@ -25,9 +25,7 @@ def main() -> None:
         f"{sum(len(g['entities']) for g in golds)} entity mentions, "
         f"{sum(len(g['events']) for g in golds)} event mentions"
     )
-    results = ROOT / "baselines" / "results.json"
-    if results.is_file():
-        print(f"baseline scores: see {results.relative_to(ROOT)} and baselines/README.md")
+    print("leaderboard: baselines/README.md; all figures with intervals: baselines/results.json")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from .. import schema
 from .data import Doc
 
 Features = dict[str, Any]
@@ -51,6 +52,20 @@ class DictClassifier(BaseEstimator, ClassifierMixin):
         if self.constant_ is not None:
             return [self.constant_] * len(X)
         return list(self.model_.predict(X))
+
+    def predict_allowed(self, X: list[Features], allowed: list[set[str]]) -> list[str | None]:
+        """The most probable label among each row's allowed ones (None when none was seen)."""
+        if not X:
+            return []
+        if self.constant_ is not None:
+            return [self.constant_ if self.constant_ in ok else None for ok in allowed]
+        proba = self.model_.predict_proba(X)
+        classes = list(self.model_.classes_)
+        out: list[str | None] = []
+        for row, ok in zip(proba, allowed, strict=True):
+            ranked = sorted((-p, c) for p, c in zip(row, classes, strict=True) if c in ok)
+            out.append(ranked[0][1] if ranked else None)
+        return out
 
 
 # --- boilerplate lines ---------------------------------------------------------------------
@@ -323,10 +338,15 @@ class ArgumentClassifier(BaseEstimator, ClassifierMixin):
 
     def predict_doc(self, doc: Doc, triggers, mentions) -> dict[tuple[int, int], list[dict]]:
         pairs = list(candidate_pairs(doc, triggers, mentions))
-        labels = self.clf_.predict([pair_features(doc, t, m) for t, m in pairs])
+        # Only roles the schema allows for the event type and the mention's entity type.
+        allowed = [
+            {"None"} | {r for r in schema.roles_for(t[2]) if schema.role_accepts(r, m[2])}
+            for t, m in pairs
+        ]
+        labels = self.clf_.predict_allowed([pair_features(doc, t, m) for t, m in pairs], allowed)
         out: dict[tuple[int, int], list[dict]] = {}
         for (t, m), role in zip(pairs, labels, strict=True):
-            if role != "None":
+            if role not in (None, "None"):
                 out.setdefault((t[0], t[1]), []).append({"start": m[0], "end": m[1], "role": role})
         return out
 

@@ -107,6 +107,16 @@ def _headline(result: dict[str, Any]) -> dict[str, tuple[float, list[float] | No
     return out
 
 
+def check_predictions(preds: list[dict[str, Any]], texts: dict[str, str], system: str) -> None:
+    from ..errors import UserError
+    from ..scoring.predictions import parse_predictions
+
+    _, problems = parse_predictions([json.dumps(p) for p in preds], texts)
+    if problems:
+        n, msg = problems[0]
+        raise UserError(f"baseline {system}: invalid prediction (record {n}): {msg}")
+
+
 def run_baselines(root: Path | None = None, bootstrap: int = 1000, log=print) -> dict[str, Any]:
     from ..scoring.cli import load_split_gold
     from ..scoring.predictions import write_predictions
@@ -124,6 +134,8 @@ def run_baselines(root: Path | None = None, bootstrap: int = 1000, log=print) ->
     for system, layers in SYSTEMS.items():
         t0 = time.perf_counter()
         preds = train_predict(system, list(splits["train"].values()), list(splits["test"].values()))
+        # A baseline must produce what the scorer accepts: validate before writing.
+        check_predictions(preds, texts, system)
         write_predictions(out_dir / "predictions" / f"{system}.test.jsonl", preds)
         res_test = score(
             gold_test, {p["doc_id"]: p for p in preds}, texts, layers, n_resamples=bootstrap
@@ -132,8 +144,9 @@ def run_baselines(root: Path | None = None, bootstrap: int = 1000, log=print) ->
         for fold in folds:
             train = [all_docs[i] for i in fold["train"]]
             test = [all_docs[i] for i in fold["test"]]
-            for p in train_predict(system, train, test):
-                cv_preds[p["doc_id"]] = p
+            fold_preds = train_predict(system, train, test)
+            check_predictions(fold_preds, texts, system)
+            cv_preds.update((p["doc_id"], p) for p in fold_preds)
         res_cv = score(gold_all, cv_preds, texts, layers, n_resamples=bootstrap)
         results["protocols"].setdefault("test", {})[system] = res_test
         results["protocols"].setdefault("loso", {})[system] = res_cv
