@@ -8,6 +8,7 @@ if [ -f .ci/install-studio.sh ]; then bash .ci/install-studio.sh; fi
 . .venv/bin/activate
 export HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1
 ruff check .
+ruff format --check .
 set +e
 python -m pytest "$@"
 rc=$?

@@ -153,6 +153,7 @@ def test_rewritten_parquet_is_not_served_stale(repo_copy, hf_offline):
 
     out = repo_copy / "dataset"
     build_dataset(repo_copy, out, log=lambda *a: None)
+
     def label_of_line_6(ds) -> str:
         (row,) = [r for r in ds if r["doc_id"] == "tt-003" and r["line_index"] == 6]
         return ds.features["label"].int2str(row["label"])
