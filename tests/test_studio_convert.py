@@ -10,6 +10,7 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from tarifftalks.corpus import load_documents
 from tarifftalks.gold import dumps_gold, read_gold_dir, read_gold_file, read_kb
+from tarifftalks.scoring.predictions import gold_to_predictions
 from tarifftalks.studio.config import labeling_config
 from tarifftalks.studio.convert import gold_to_results, prediction_to_gold, results_to_gold
 
@@ -152,30 +153,11 @@ def test_schema_rules_apply(fx):
 
 def test_scorer_predictions_become_pre_annotations(fx):
     doc, gold, _ = fx
-    spans = {m["id"]: (m["start"], m["end"]) for m in gold["entities"]}
-    pred = {
-        "doc_id": doc.doc_id,
-        "entities": [
-            {"start": m["start"], "end": m["end"], "type": m["type"]} for m in gold["entities"]
-        ],
-        "events": [
-            {
-                "trigger": e["trigger"],
-                "type": e["type"],
-                "realis": e["realis"],
-                "arguments": [
-                    {
-                        "start": spans[a["mention"]][0],
-                        "end": spans[a["mention"]][1],
-                        "role": a["role"],
-                    }
-                    for a in e["arguments"]
-                ]
-                + [{"start": 0, "end": 1, "role": "Time"}],
-            }
-            for e in gold["events"]
-        ],
-    }
+    pred = gold_to_predictions(gold)
+    pred.pop("lines")
+    for e in pred["events"]:
+        # One argument per event on a span that is no entity: it cannot become a relation.
+        e["arguments"].append({"start": 0, "end": 1, "role": "Time"})
     g, dropped = prediction_to_gold(pred, doc)
     assert dropped == len(gold["events"])
     assert [len(e["arguments"]) for e in g["events"]] == [

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tarifftalks.gold import dumps_gold, read_gold_file
+from tarifftalks.scoring.predictions import gold_to_predictions
 
 from .conftest import FIXTURE, REPO, accept_predictions, project_id, run, tasks_of
 
@@ -103,30 +104,7 @@ def test_push_is_idempotent_and_updates_predictions(team_env, client, fixture_ro
 def test_push_predictions_file(team_env, client, fixture_root, tmp_path, capsys):
     """Pre-annotations from a file in the scorer's format carry its model_version."""
     gold = read_gold_file(FIXTURE / "annotation" / "gold" / "tt-900.json")
-    spans = {m["id"]: (m["start"], m["end"]) for m in gold["entities"]}
-    pred = {
-        "doc_id": "tt-900",
-        "lines": gold["lines"],
-        "entities": [
-            {"start": m["start"], "end": m["end"], "type": m["type"]} for m in gold["entities"]
-        ],
-        "events": [
-            {
-                "trigger": {"start": e["trigger"]["start"], "end": e["trigger"]["end"]},
-                "type": e["type"],
-                "realis": e["realis"],
-                "arguments": [
-                    {
-                        "start": spans[a["mention"]][0],
-                        "end": spans[a["mention"]][1],
-                        "role": a["role"],
-                    }
-                    for a in e["arguments"]
-                ],
-            }
-            for e in gold["events"]
-        ],
-    }
+    pred = gold_to_predictions(gold)
     path = tmp_path / "preds.jsonl"
     path.write_text(json.dumps(pred) + "\n", encoding="utf-8")
     code, out, err = run(
