@@ -198,12 +198,22 @@ def main(argv: list[str] | None = None) -> int:
     jsonl.clear()
     timed(
         "score all layers, no bootstrap",
-        lambda: score(gold, pred, texts, n_resamples=0),
+        lambda: score(gold, pred, texts, n_resamples=0, n_jobs=1),
         results,
     )
     timed(
         f"score all layers + bootstrap {args.bootstrap}",
-        lambda: score(gold, pred, texts, n_resamples=args.bootstrap),
+        lambda: score(gold, pred, texts, n_resamples=args.bootstrap, n_jobs=1),
+        results,
+    )
+    timed(
+        "score all layers, no bootstrap, n_jobs=-1 (forked workers; main-process memory only)",
+        lambda: score(gold, pred, texts, n_resamples=0, n_jobs=-1),
+        results,
+    )
+    timed(
+        f"score all layers + bootstrap {args.bootstrap}, n_jobs=-1",
+        lambda: score(gold, pred, texts, n_resamples=args.bootstrap, n_jobs=-1),
         results,
     )
 

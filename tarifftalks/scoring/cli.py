@@ -118,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--pred FILE is required (or --export-gold OUT)")
     preds = read_predictions(args.pred, texts)
     try:
-        result = score(gold, preds, texts, layers, n_resamples=args.bootstrap, seed=args.seed)
+        result = score(
+            gold, preds, texts, layers, n_resamples=args.bootstrap, seed=args.seed, n_jobs=-1
+        )
     except KeyError as exc:
         raise UserError(f"gold: an argument points to unknown mention {exc}") from None
     result["meta"]["split"] = args.split

@@ -192,8 +192,13 @@ def entity_map(d: ScoredDoc) -> dict[Hashable, Any]:
     return _cluster_map(d.entity_spans, d.entity_clusters)
 
 
+_TRIGGER = itemgetter(slice(0, 2))
+_CLUSTER = itemgetter(4)
+
+
 def event_map(d: ScoredDoc) -> dict[Hashable, Any]:
-    return _cluster_map([(ev[0], ev[1]) for ev in d.events], [ev[4] for ev in d.events])
+    evs = d.events
+    return _cluster_map(list(map(_TRIGGER, evs)), list(map(_CLUSTER, evs)))
 
 
 CLUSTER_LAYERS = {"entities": entity_map, "events": event_map}
@@ -204,12 +209,17 @@ def doc_coref_counts(
 ) -> np.ndarray:
     """Per document the 16 numbers (4 metrics x r_num, r_den, p_num, p_den), float."""
     fn = CLUSTER_LAYERS[layer]
-    zero = (0,) * 16
-    rows = []
-    for gd, pd in zip(gold, pred, strict=True):
-        gm, pm = fn(gd), fn(pd)
-        rows.append(_core(gm, pm) if gm or pm else zero)
+    rows = [coref_row(gd, pd, fn) for gd, pd in zip(gold, pred, strict=True)]
     return np.array(rows, dtype=float).reshape(len(rows), 16)
+
+
+_ZERO = (0,) * 16
+
+
+def coref_row(gd: ScoredDoc, pd: ScoredDoc, mention_map: Any) -> tuple:
+    """One document's 16 numbers; mention_map is one of CLUSTER_LAYERS' values."""
+    gm, pm = mention_map(gd), mention_map(pd)
+    return _core(gm, pm) if gm or pm else _ZERO
 
 
 def finalize_coref(totals: np.ndarray) -> dict[str, Any]:

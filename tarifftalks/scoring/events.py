@@ -11,12 +11,13 @@ realis      accuracy over predicted triggers whose trigger_c tuple is in the gol
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from .docs import ScoredDoc, align
+from .docs import Event, ScoredDoc, align
 from .spans import finalize_prf, safe_div, set_counts, to_python
 
 
@@ -57,39 +58,50 @@ EVENT_TUPLES = {
 EVENT_METRICS: tuple[str, ...] = tuple(EVENT_TUPLES)
 
 
-def _sets(d: ScoredDoc) -> tuple[set, ...]:
-    evs = d.events
+# Slices of an Event / of an arg_c_plus tuple, taken in C loops (map over itemgetter).
+_TRIGGER_I = itemgetter(slice(0, 2))
+_TRIGGER_C = itemgetter(slice(0, 3))
+_REALIS = itemgetter(3)
+_ARG_I = itemgetter(slice(2, 5))
+_ARG_C = itemgetter(slice(2, None))
+_ARG_I_PLUS = itemgetter(slice(0, 5))
+_ZERO = (0,) * 20
+
+
+def _sets(evs: list[Event], trigger_c: Iterable[tuple]) -> tuple[Iterable[tuple], ...]:
+    """The six tuple sets of one document, in EVENT_METRICS order, from one arg_c_plus set."""
     acp = {(ts, te, s, e, t, r) for ts, te, t, _, _, args in evs for s, e, r in args}
     return (
-        {ev[:2] for ev in evs},
-        {ev[:3] for ev in evs},
-        {x[2:5] for x in acp},
-        {x[2:] for x in acp},
-        {x[:5] for x in acp},
+        set(map(_TRIGGER_I, evs)),
+        trigger_c,
+        set(map(_ARG_I, acp)),
+        set(map(_ARG_C, acp)),
+        set(map(_ARG_I_PLUS, acp)),
         acp,
     )
 
 
+def event_row(gd: ScoredDoc, pd: ScoredDoc) -> tuple[int, ...]:
+    """One document's (tp, n_pred, n_gold) of the six tuple sets, in EVENT_METRICS order, then
+    realis (correct, n_matched): 20 numbers, one set build per tuple kind."""
+    ge, pe = gd.events, pd.events
+    if not ge and not pe:
+        return _ZERO
+    # trigger_c -> realis; its keys are the trigger_c set (the last duplicate's realis wins)
+    gr = dict(zip(map(_TRIGGER_C, ge), map(_REALIS, ge), strict=True))
+    pr = dict(zip(map(_TRIGGER_C, pe), map(_REALIS, pe), strict=True))
+    row: list[int] = []
+    for gs, ps in zip(_sets(ge, gr.keys()), _sets(pe, pr.keys()), strict=True):
+        row += (len(gs & ps), len(ps), len(gs))
+    matched = gr.keys() & pr.keys()
+    row += (sum([gr[k] == pr[k] for k in matched]), len(matched))
+    return tuple(row)
+
+
 def all_event_counts(gold: Sequence[ScoredDoc], pred: Sequence[ScoredDoc]) -> np.ndarray:
     """Per document (tp, n_pred, n_gold) of the six tuple sets, in EVENT_METRICS order, then
-    realis (correct, n_matched): shape (n_docs, 20). One pass, one set build per tuple kind."""
-    zero = (0,) * 20
-    rows = []
-    for gd, pd in zip(gold, pred, strict=True):
-        if not gd.events and not pd.events:
-            rows.append(zero)
-            continue
-        row: list[int] = []
-        for gs, ps in zip(_sets(gd), _sets(pd), strict=True):
-            row += (len(gs & ps), len(ps), len(gs))
-        if gd.events and pd.events:
-            gr = {ev[:3]: ev[3] for ev in gd.events}
-            pr = {ev[:3]: ev[3] for ev in pd.events}
-            matched = gr.keys() & pr.keys()
-            row += (sum(gr[k] == pr[k] for k in matched), len(matched))
-        else:
-            row += (0, 0)
-        rows.append(row)
+    realis (correct, n_matched): shape (n_docs, 20)."""
+    rows = list(map(event_row, gold, pred))
     return np.array(rows, dtype=np.int64).reshape(len(rows), 20)
 
 
