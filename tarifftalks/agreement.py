@@ -145,11 +145,15 @@ def pilot_markdown(root: Path | None = None) -> str:
 
 
 def agreement_markdown(root: Path | None = None) -> str:
+    """The card's agreement section, recomputed from the passes (and the pilot, if present)."""
     try:
         a, b = read_passes(root)
     except UserError:
         return "_Agreement is computed once both annotation passes exist (annotation/passes/)._"
-    r = agreement(a, b)
+    return render_agreement(agreement(a, b)) + pilot_markdown(root)
+
+
+def render_agreement(r: dict[str, Any]) -> str:
     bp = r["boilerplate"]
     ev = r["events"]
     lines = [
@@ -188,17 +192,16 @@ def agreement_markdown(root: Path | None = None) -> str:
             for d, x in r["per_document"].items()
         ),
     ]
-    return "\n".join(lines) + pilot_markdown(root)
+    return "\n".join(lines)
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else paths.repo_root()
+    figures = agreement(*read_passes(root))
     if args.json:
-        a, b = read_passes(root)
-        print(json.dumps(agreement(a, b), indent=2, sort_keys=True))
+        print(json.dumps(figures, indent=2, sort_keys=True))
     else:
-        read_passes(root)  # a clear error when a pass is missing
-        print(agreement_markdown(root))
+        print(render_agreement(figures) + pilot_markdown(root))
     return 0
 
 

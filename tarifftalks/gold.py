@@ -34,18 +34,6 @@ from .io import read_jsonl, write_text_atomic
 LAYERS = ("lines", "entities", "events")
 
 
-def empty_gold(doc_id: str, file: str, sha256: str) -> dict[str, Any]:
-    return {
-        "doc_id": doc_id,
-        "file": file,
-        "sha256": sha256,
-        "lines": [],
-        "entities": [],
-        "events": [],
-        "notes": [],
-    }
-
-
 def canonicalize(gold: dict[str, Any]) -> dict[str, Any]:
     """Renumber ids and sort everything; references (arguments, notes) follow the renumbering."""
     ents = sorted(gold.get("entities", []), key=lambda m: (m["start"], m["end"], m["type"]))
@@ -180,12 +168,6 @@ def write_gold(gold: dict[str, Any], directory: Path | None = None) -> Path:
     path = gold_file(gold["doc_id"], directory)
     write_text_atomic(path, dumps_gold(gold))
     return path
-
-
-def content_spans(gold: dict[str, Any]) -> list[tuple[int, int]]:
-    from .schema import CONTENT_LABELS
-
-    return [(ln["start"], ln["end"]) for ln in gold["lines"] if ln["label"] in CONTENT_LABELS]
 
 
 def read_kb(path: Path | None = None) -> dict[str, dict[str, Any]]:

@@ -291,6 +291,7 @@ def pair_features(doc: Doc, trig: tuple[int, int, str], ment: tuple[int, int, st
     ts, te, etype = trig
     ms, me, mtype = ment
     between = doc.text[min(te, me) : max(ts, ms)].lower().split()
+    before_mention = doc.text[max(0, ms - 12) : ms].lower().split()
     return {
         "bias": 1.0,
         "etype=" + etype: 1.0,
@@ -300,7 +301,7 @@ def pair_features(doc: Doc, trig: tuple[int, int, str], ment: tuple[int, int, st
         "dist": min(len(between), 20) / 20,
         "trig=" + doc.text[ts:te].lower(): 1.0,
         **{"btw=" + w: 1.0 for w in between[:8]},
-        "prev=" + doc.text[max(0, ms - 12) : ms].lower().split()[-1:].__str__(): 1.0,
+        "prev=" + (before_mention[-1] if before_mention else "<s>"): 1.0,
     }
 
 

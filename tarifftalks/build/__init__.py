@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..agreement import agreement_markdown
 from ..corpus import load_documents
 from ..errors import UserError
 from ..gold import read_gold_dir, read_kb
@@ -95,7 +96,7 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
             )
             for c in CONFIGS
         },
-        **_agreement_tables(root),
+        "agreement": agreement_markdown(root),
     }
     header = card.yaml_header(static, fingerprint, files)
     blobs["README.md"] = card.render_card(source, header, tables).encode("utf-8")
@@ -140,12 +141,3 @@ def _files_table(files: dict, blobs: dict[str, bytes]) -> str:
         data = blobs[rel]
         rows.append(f"| `{rel}` | — | {len(data)} | `{hashlib.sha256(data).hexdigest()}` |")
     return "| file | rows | bytes | sha256 |\n|---|---:|---:|---|\n" + "\n".join(rows)
-
-
-def _agreement_tables(root: Path) -> dict[str, str]:
-    """Inter-annotator agreement of the two passes, once they exist (annotation/passes/)."""
-    try:
-        from ..agreement import agreement_markdown
-    except ModuleNotFoundError:
-        return {"agreement": "_Agreement is computed once both annotation passes exist._"}
-    return {"agreement": agreement_markdown(root)}
