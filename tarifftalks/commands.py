@@ -35,7 +35,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_dataset
+    from .release import build_dataset
 
     root = Path(args.root).resolve() if args.root else paths.repo_root()
     t0 = time.perf_counter()

@@ -82,7 +82,7 @@ def test_baselines_end_to_end_match_the_checked_in_leaderboard(tmp_path, monkeyp
     """A fresh build + baselines run in a temporary checkout reproduces baselines/ byte for byte
     (determinism, and the committed leaderboard is not stale)."""
     from tarifftalks.baselines.run import run_baselines
-    from tarifftalks.build import build_dataset
+    from tarifftalks.release import build_dataset
 
     root = tmp_path / "repo"
     for name in ("seeds", "annotation"):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tarifftalks.build import build_dataset
-from tarifftalks.build.card import split_front_matter
-from tarifftalks.build.features import CONFIGS, FEATURES
 from tarifftalks.corpus import load_documents
+from tarifftalks.release import build_dataset
+from tarifftalks.release.card import split_front_matter
+from tarifftalks.release.features import CONFIGS, FEATURES
 from tarifftalks.splits import SPLITS, loso_folds, split_of_documents
 
 from .conftest import REPO
