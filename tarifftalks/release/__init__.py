@@ -19,7 +19,7 @@ from ..corpus import load_documents
 from ..errors import UserError
 from ..gold import read_gold_dir, read_kb
 from ..io import replace_dir_atomic
-from ..splits import SPLITS, loso_folds, split_of_documents
+from ..splits import SPLITS, loso_folds, loso_folds_all, split_of_documents, unfrozen_stories
 from ..validate import validate_dir
 from . import card, croissant, figures, stats
 from .features import CONFIGS, FEATURES
@@ -47,14 +47,17 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
     root = root or paths.repo_root()
     out = Path(out) if out else paths.dataset_dir(root)
     docs, gold = check_gold(root)
-    split_of = split_of_documents(docs)
+    split_of = split_of_documents(docs, root)
+    for story in unfrozen_stories(docs, root):
+        log(f"  note: story {story} is not in annotation/splits.json; its documents go to train")
     by_split = {s: [d for d in docs if split_of[d.doc_id] == s] for s in SPLITS}
 
     blobs: dict[str, bytes] = {}
     files: dict[tuple[str, str], dict[str, Any]] = {}
     for config in CONFIGS:
         features = FEATURES[config]()
-        for split in SPLITS:
+        # A split without documents is left out: `load_dataset` cannot read an empty Parquet file.
+        for split in (s for s in SPLITS if by_split[s]):
             rows = [r for d in by_split[split] for r in rows_of_config(config, d, gold[d.doc_id])]
             data = parquet_bytes(rows, features)
             rel = f"data/{config}/{split}.parquet"
@@ -65,13 +68,20 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
                 "bytes": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(),
             }
-        log(f"  {config:<12}" + "  ".join(f"{s}={files[(config, s)]['rows']}" for s in SPLITS))
+        log(
+            f"  {config:<12}"
+            + "  ".join(f"{s}={f['rows']}" for (c, s), f in files.items() if c == config)
+        )
 
     folds = loso_folds(docs)
     blobs["folds.json"] = (json.dumps(folds, indent=2) + "\n").encode()
+    blobs["folds_with_challenge.json"] = (
+        json.dumps(loso_folds_all(docs), indent=2) + "\n"
+    ).encode()
     fingerprint = hashlib.sha256(
         "".join(f"{f['path']} {f['sha256']}\n" for f in files.values()).encode()
         + blobs["folds.json"]
+        + blobs["folds_with_challenge.json"]
     ).hexdigest()
 
     golds_by_split = {s: [gold[d.doc_id] for d in by_split[s]] for s in SPLITS}
@@ -137,7 +147,7 @@ def _files_table(files: dict, blobs: dict[str, bytes]) -> str:
     rows = [
         f"| `{f['path']}` | {f['rows']} | {f['bytes']} | `{f['sha256']}` |" for f in files.values()
     ]
-    for rel in ("folds.json", "label_distribution.png"):
+    for rel in ("folds.json", "folds_with_challenge.json", "label_distribution.png"):
         data = blobs[rel]
         rows.append(f"| `{rel}` | — | {len(data)} | `{hashlib.sha256(data).hexdigest()}` |")
     return "| file | rows | bytes | sha256 |\n|---|---:|---:|---|\n" + "\n".join(rows)
