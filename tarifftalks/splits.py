@@ -1,10 +1,11 @@
 """Leakage-free splits: whole stories go to one split, and later stories are held out.
 
 Stories (near-duplicates and same-event reports share a `story_id`) are ordered by their earliest
-publication date; from the latest backwards, stories fill `test` until it holds at least 20% of
-the documents, then `validation` likewise; the rest is `train`. This is a temporal split, so a
-model is always tested on news later than what it trained on, and a paraphrase never sits on both
-sides. Leave-one-story-out folds give cross-validation over every story.
+publication date (stories without any date last, by id); from the latest backwards, stories fill
+`test` until it holds at least 20% of the documents, then `validation` likewise; the rest is
+`train`. This is a temporal split, so a model is always tested on news later than what it trained
+on, and a paraphrase never sits on both sides. Leave-one-story-out folds give cross-validation
+over every story.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ SPLITS: tuple[str, ...] = ("train", "validation", "test")
 _MIN_SHARE = 0.2
 
 
+def _earliest(docs: Sequence[Document]) -> tuple[bool, str]:
+    """Sort key of a story's earliest date; undated stories last (True > False)."""
+    dates = [d.published for d in docs if d.published]
+    return (not dates, min(dates) if dates else "")
+
+
 def stories_in_order(docs: Sequence[Document]) -> list[tuple[str, list[str]]]:
     """(story_id, sorted doc_ids) pairs, earliest story first; ties broken by story id."""
     members: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
         members[d.story_id].append(d)
-    order = sorted(members, key=lambda s: (min(d.published for d in members[s]), s))
+    order = sorted(members, key=lambda s: (_earliest(members[s]), s))
     return [(s, sorted(d.doc_id for d in members[s])) for s in order]
 
 
