@@ -15,6 +15,7 @@ from .errors import UserError
 # Modules that contribute subcommands, in the order `--help` lists them.
 _COMMAND_MODULES = (
     "tarifftalks.commands",
+    "tarifftalks.corpus.ingest",
     "tarifftalks.agreement",
     "tarifftalks.adjudication",
     "tarifftalks.scoring.cli",
