@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import paths
 from ..agreement import agreement_markdown
+from ..audit import audit_markdown
 from ..corpus import load_documents, read_manifest
 from ..corpus.status import pending_line, statuses
 from ..errors import UserError
@@ -117,6 +118,7 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
             for c in CONFIGS
         },
         "agreement": agreement_markdown(root),
+        "audit": audit_markdown(root),
         "pending": _pending_text(status),
     }
     header = card.yaml_header(static, fingerprint, files)
