@@ -9,6 +9,7 @@ from pathlib import Path
 from . import paths
 from .errors import UserError
 from .io import read_jsonl
+from .shapes import MANIFEST_ROW
 
 MANIFEST_FIELDS: tuple[str, ...] = (
     "doc_id",
@@ -47,11 +48,7 @@ def read_manifest(root: Path | None = None) -> list[dict]:
     path = paths.manifest_path(root)
     if not path.is_file():
         raise UserError(f"{path}: manifest not found")
-    rows = read_jsonl(path)
-    for n, row in enumerate(rows, 1):
-        missing = [k for k in MANIFEST_FIELDS if k not in row]
-        if missing:
-            raise UserError(f"{path}: row {n}: missing field(s) {', '.join(missing)}")
+    rows = read_jsonl(path, MANIFEST_ROW, unique="doc_id")
     return sorted(rows, key=lambda r: r["doc_id"])
 
 
