@@ -55,11 +55,9 @@ GOLD_SHAPE = Shape(
                     "type": STR,
                     "realis": STR,
                     "trigger": Shape({**_SPAN, "text": STR}),
-                },
-                optional={
-                    "cluster": (STR, NULL),
                     "arguments": ListOf(Shape({"mention": STR, "role": STR})),
                 },
+                optional={"cluster": (STR, NULL)},
             )
         ),
     },
@@ -189,6 +187,8 @@ def read_gold_dir(directory: Path | None = None) -> dict[str, dict[str, Any]]:
     source: dict[str, Path] = {}
     problems: list[str] = []
     for path in sorted(directory.glob("*.json")):
+        if path.name.startswith("."):  # editor locks and temp files, never gold
+            continue
         try:
             gold = read_gold_file(path)
         except UserError as exc:
