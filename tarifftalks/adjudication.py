@@ -23,10 +23,22 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .gold import read_gold_dir
-from .io import read_jsonl, write_text_atomic
+from .io import present, read_jsonl, write_text_atomic
+from .shapes import LIST, NULL, STR, Shape
 
 LAYERS = ("lines", "entities", "clusters", "events", "notes")
+# A decision row of the log; `a`, `b` and `gold` hold values of any kind.
+LOG_ROW = Shape(
+    {"id": STR},
+    optional={
+        "layer": STR,
+        "key": LIST,
+        "text": STR,
+        "chosen": (STR, NULL),
+        "rule": (STR, NULL),
+        "why": (STR, NULL),
+    },
+)
 
 
 def _registry_cluster(cluster: str | None) -> str | None:
@@ -128,19 +140,26 @@ def log_path(doc_id: str, root: Path | None = None) -> Path:
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    return read_jsonl(path) if path.is_file() else []
+    """The decisions of one log (none if there is no log yet); ids unique, kinds checked."""
+    return read_jsonl(path, LOG_ROW, unique="id") if present(path) else []
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
-    from .corpus import documents_by_id
+    from .agreement import common_passes
+    from .corpus import load_documents
+    from .gold import read_kb
+    from .validate import read_valid_gold_dir
 
     root = Path(args.root).resolve() if args.root else paths.repo_root()
-    docs = documents_by_id(root)
-    base = paths.annotation_dir(root) / "passes"
-    a, b = read_gold_dir(base / "a"), read_gold_dir(base / "b")
-    gold = read_gold_dir(paths.gold_dir(root))
+    docs = {d.doc_id: d for d in load_documents(root)}
+    a, b = common_passes(root)
+    gold = {}
+    if not args.skeleton:
+        gold_dir = paths.gold_dir(root)
+        kb = read_kb(paths.kb_path(root))
+        gold = read_valid_gold_dir(gold_dir, docs.values(), kb, require_all=False)
     problems: list[str] = []
-    for doc_id in sorted(set(a) & set(b)):
+    for doc_id in sorted(a):
         diffs = disagreements(a[doc_id], b[doc_id], docs[doc_id].text)
         path = log_path(doc_id, root)
         if args.skeleton:
@@ -151,6 +170,8 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
             ]
             write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
             print(f"{path}: {len(diffs)} disagreement(s)")
+        elif doc_id not in gold:
+            problems.append(f"{gold_dir / (doc_id + '.json')}: missing (both passes have it)")
         else:
             problems += check_log(gold[doc_id], diffs, read_log(path), str(path))
     for p in problems:

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import paths
 from .errors import UserError
-from .gold import read_gold_dir
+from .gold import read_gold_dir, read_kb
 
 PASSES = ("a", "b")
 
@@ -24,16 +24,39 @@ def passes_dir(root: Path | None = None) -> Path:
     return paths.annotation_dir(root) / "passes"
 
 
+def common_passes(
+    root: Path | None = None, base: Path | None = None
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Both passes (under `base`, default annotation/passes) on the documents both annotated
+    (possibly none). Each pass must pass the gold validator on the documents it has, so
+    agreement is only computed on records whose every reference resolves."""
+    from .corpus import load_documents
+    from .validate import read_valid_gold_dir
+
+    base = base or passes_dir(root)
+    docs = load_documents(root)
+    kb = read_kb(paths.kb_path(root))
+    a, b = (read_valid_gold_dir(base / p, docs, kb, require_all=False) for p in PASSES)
+    common = sorted(set(a) & set(b))
+    return {d: a[d] for d in common}, {d: b[d] for d in common}
+
+
 def read_passes(
     root: Path | None = None, base: Path | None = None
 ) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Both passes (under `base`, default annotation/passes), on the documents both annotated."""
+    """`common_passes`, refusing when no document is in both."""
     base = base or passes_dir(root)
-    a, b = (read_gold_dir(base / p) for p in PASSES)
-    common = sorted(set(a) & set(b))
-    if not common:
+    a, b = common_passes(root, base)
+    if not a:
         raise UserError(f"{base}: no document annotated in both passes a and b")
-    return {d: a[d] for d in common}, {d: b[d] for d in common}
+    return a, b
+
+
+def _passes_if_any(root: Path | None, base: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Validated common passes, or empty when the pass folders do not exist (yet)."""
+    if not all((base / p).is_dir() for p in PASSES):
+        return {}, {}
+    return common_passes(root, base)
 
 
 def line_label_pairs(a: dict[str, dict], b: dict[str, dict]) -> tuple[list[str], list[str]]:
@@ -147,9 +170,8 @@ def superseded_markdown(root: Path | None = None) -> str:
     """One paragraph per superseded round kept for transparency (not in the gold)."""
     out = []
     for folder, name, why in SUPERSEDED:
-        try:
-            a, b = read_passes(root, paths.annotation_dir(root) / folder)
-        except UserError:
+        a, b = _passes_if_any(root, paths.annotation_dir(root) / folder)
+        if not a:
             continue
         r = agreement(a, b)
         out.append(
@@ -216,10 +238,10 @@ def comparison_markdown(table: dict[str, dict[str, dict[str, float]]]) -> str:
 
 
 def agreement_markdown(root: Path | None = None) -> str:
-    """The card's agreement section, recomputed from the passes, the gold and superseded rounds."""
-    try:
-        a, b = read_passes(root)
-    except UserError:
+    """The card's agreement section, recomputed from the passes (and the pilot, if present).
+    Only absent passes give the placeholder: a broken pass is an error, not a silent omission."""
+    a, b = _passes_if_any(root, passes_dir(root))
+    if not a:
         return "_Agreement is computed once both annotation passes exist (annotation/passes/)._"
     parts = [render_agreement(agreement(a, b))]
     try:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from ..argtypes import bootstrap_count
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from .run import cmd_baselines
 
     p = sub.add_parser("baselines", help="train, predict and score the baselines; leaderboard")
     p.add_argument("--root", help="checkout root (default: this checkout)")
-    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: none)")
+    p.add_argument(
+        "--bootstrap", type=bootstrap_count, default=1000, help="bootstrap resamples (0: none)"
+    )
     p.set_defaults(func=cmd_baselines)

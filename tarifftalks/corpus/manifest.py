@@ -14,6 +14,7 @@ from typing import Any
 from .. import paths
 from ..errors import UserError
 from ..io import read_jsonl, write_bytes_atomic
+from ..shapes import MANIFEST_ROW
 
 # SPEC §3: every row has these.
 MANIFEST_FIELDS: tuple[str, ...] = (
@@ -85,18 +86,9 @@ def read_rows(root: Path | None = None, missing_ok: bool = False) -> list[dict[s
         if missing_ok:
             return []
         raise UserError(f"{path}: manifest not found")
-    try:
-        rows = read_jsonl(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read ({exc})") from None
-    seen: set[str] = set()
-    for n, row in enumerate(rows, 1):
-        missing = [k for k in MANIFEST_FIELDS if k not in row]
-        if missing:
-            raise UserError(f"{path}: row {n}: missing field(s) {', '.join(missing)}")
-        if not isinstance(row["doc_id"], str) or row["doc_id"] in seen:
-            raise UserError(f"{path}: row {n}: doc_id {row['doc_id']!r} missing or duplicated")
-        seen.add(row["doc_id"])
+    # Shapes first (a list where a story id belongs is a refusal), then defaults for old rows.
+    rows = read_jsonl(path, MANIFEST_ROW, unique="doc_id")
+    for row in rows:
         for k, default in EXTRA_FIELDS.items():
             row.setdefault(k, default)
     return rows

@@ -1,15 +1,14 @@
 """`tarifftalks build`: validated gold → dataset/ (Parquet configs, card, croissant, folds).
 
 Everything is computed in memory, written to a staging folder beside the target and swapped in
-only when complete, so a failed build leaves the previous dataset/ untouched.
+only when complete (`io.staged_dir`), so a failed or killed build leaves the previous dataset/
+untouched or recoverable by the next command.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,10 @@ from ..audit import audit_markdown
 from ..corpus import load_documents, read_manifest
 from ..corpus.status import pending_line, statuses
 from ..errors import UserError
-from ..gold import read_gold_dir, read_kb
-from ..io import replace_dir_atomic
+from ..gold import read_kb
+from ..io import check_output_dir, staged_dir
 from ..splits import SPLITS, loso_folds, loso_folds_all, split_of_documents, unfrozen_stories
-from ..validate import validate_dir
+from ..validate import read_valid_gold_dir
 from . import card, croissant, figures, stats
 from .features import CONFIGS, FEATURES
 from .parquet import parquet_bytes
@@ -33,24 +32,15 @@ def check_gold(root: Path | None = None) -> tuple[list, dict[str, dict[str, Any]
     """The adjudicated documents (those with gold) and their gold, or a UserError naming the
     first problem (and how many there are). Documents without gold are pending, not built."""
     docs = load_documents(root)
-    gold_folder = paths.gold_dir(root)
-    gold = read_gold_dir(gold_folder)
-    problems = validate_dir(
-        gold, docs, read_kb(paths.kb_path(root)), gold_folder, require_all=False
+    gold = read_valid_gold_dir(
+        paths.gold_dir(root), docs, read_kb(paths.kb_path(root)), require_all=False
     )
-    if problems:
-        more = (
-            f" (and {len(problems) - 1} more; run `tarifftalks validate`)"
-            if len(problems) > 1
-            else ""
-        )
-        raise UserError(problems[0] + more)
     return [d for d in docs if d.doc_id in gold], gold
 
 
 def build_dataset(root: Path | None = None, out: Path | None = None, log=print) -> dict[str, Any]:
     root = root or paths.repo_root()
-    out = Path(out) if out else paths.dataset_dir(root)
+    out = check_output_dir(Path(out) if out else paths.dataset_dir(root))
     docs, gold = check_gold(root)
     if not docs:
         raise UserError(f"{paths.gold_dir(root)}: no adjudicated document to build")
@@ -125,17 +115,11 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
     blobs["README.md"] = card.render_card(source, header, tables).encode("utf-8")
     blobs["croissant.json"] = croissant.croissant_json(static, files, fingerprint).encode("utf-8")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    try:
+    with staged_dir(out) as staging:
         for rel, data in sorted(blobs.items()):
             p = staging / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        replace_dir_atomic(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     pending_ids = sorted(d for d, s in status.items() if s != "adjudicated")
     return {
         "out": out,

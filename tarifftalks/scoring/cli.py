@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..argtypes import bootstrap_count, non_negative_int
 from ..errors import UserError
 
 SPLIT_CHOICES = ("train", "validation", "test", "challenge", "all")
@@ -40,13 +41,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--bootstrap",
-        type=int,
+        type=bootstrap_count,
         default=DEFAULT_RESAMPLES,
         metavar="N",
         help=f"bootstrap resamples for the 95%% intervals (default {DEFAULT_RESAMPLES}; 0: none)",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed ({DEFAULT_SEED})"
+        "--seed",
+        type=non_negative_int,
+        default=DEFAULT_SEED,
+        help=f"bootstrap seed ({DEFAULT_SEED})",
     )
     p.add_argument(
         "--export-gold",
@@ -102,8 +106,6 @@ def run(args: argparse.Namespace) -> int:
     from .report import format_table, to_json
     from .score import score
 
-    if args.bootstrap < 0:
-        raise UserError("--bootstrap: must be 0 or more")
     layers = _layers(args.layers)
     gold, texts = load_split_gold(args.split, args.gold)
     if args.export_gold:
