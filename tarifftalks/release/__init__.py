@@ -97,6 +97,7 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
             for c in CONFIGS
         },
         "agreement": agreement_markdown(root),
+        "software_versions": card.software_versions_table(),
     }
     header = card.yaml_header(static, fingerprint, files)
     blobs["README.md"] = card.render_card(source, header, tables).encode("utf-8")

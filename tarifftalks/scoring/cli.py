@@ -19,10 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "score",
         help="score predictions (JSONL) against the gold of a split",
+        # a description is printed as is (only argument help is %-formatted): a plain %
         description=(
             "Validate a prediction file (every problem listed with its line number) and score it "
             "against the gold of a split: boilerplate, entities, events, coreference, with "
-            "document-bootstrap 95%% intervals. Metric definitions: docs/SCORING.md."
+            "document-bootstrap 95% intervals. Metric definitions: docs/SCORING.md."
         ),
     )
     p.add_argument("--split", choices=SPLIT_CHOICES, default="test", help="default: test")
