@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from .errors import UserError, os_error_message
@@ -36,7 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_progress_bars() -> None:
+    """No `datasets` progress bars when stderr is not a terminal (logs, CI): they only clutter.
+    A user's own HF_DATASETS_DISABLE_PROGRESS_BARS wins."""
+    if sys.stderr.isatty() or "HF_DATASETS_DISABLE_PROGRESS_BARS" in os.environ:
+        return
+    os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] = "1"  # read when `datasets` is imported
+    if "datasets" in sys.modules:  # already imported by an in-process caller
+        sys.modules["datasets"].disable_progress_bars()
+
+
 def main(argv: list[str] | None = None) -> int:
+    _quiet_progress_bars()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -109,7 +109,31 @@ def make_parents(path: Path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def umask() -> int:
+    """The process's umask, read without changing it where /proc shows it (Linux >= 4.7)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for row in fh:
+                if row.startswith("Umask:"):
+                    return int(row.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def default_mode(directory: bool = False) -> int:
+    """The mode `open()` or `mkdir()` would give a new file or folder under the current umask."""
+    return (0o777 if directory else 0o666) & ~umask()
+
+
+def write_bytes_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write through a temporary file in the same folder, then rename it over `path`.
+
+    The file gets `mode`, by default what a plain `open(path, "w")` would give (the umask's), not
+    the 0600 of the temporary file, so others on a shared machine can read the outputs.
+    """
     path = Path(path)
     if path.is_dir():
         raise UserError(f"{path}: is a folder, not a file")
@@ -125,6 +149,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise UserError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
+        os.fchmod(fd, default_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -138,8 +163,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+def write_text_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), mode)
 
 
 # --- swapping output folders --------------------------------------------------------------------
@@ -339,6 +364,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
         staging = Path(
             tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent)
         )
+        os.chmod(staging, default_mode(directory=True))  # mkdtemp makes it 0700
     except OSError as exc:
         raise UserError(f"{target}: cannot create the output folder ({exc.strerror})") from None
     try:

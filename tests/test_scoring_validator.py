@@ -161,7 +161,7 @@ def test_every_problem_is_listed() -> None:
 
 def test_validate_record_alone() -> None:
     assert validate_record({"doc_id": "a"}, TEXT) == []
-    assert validate_record([], TEXT) == ["expected a JSON object, got list"]
+    assert validate_record([], TEXT) == ["expected a JSON object, got a list"]
 
 
 # --- through the command ---------------------------------------------------------------------

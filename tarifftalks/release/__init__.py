@@ -110,6 +110,7 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
         "agreement": agreement_markdown(root),
         "audit": audit_markdown(root),
         "pending": _pending_text(status),
+        "software_versions": card.software_versions_table(),
     }
     header = card.yaml_header(static, fingerprint, files)
     blobs["README.md"] = card.render_card(source, header, tables).encode("utf-8")

@@ -105,6 +105,20 @@ def inventory_tables() -> dict[str, str]:
     return t
 
 
+# The packages whose versions the built bytes depend on: the Parquet writer records its version,
+# the figure is drawn by matplotlib, tokens come from spaCy, features and card YAML from datasets.
+BUILD_PACKAGES = ("pyarrow", "datasets", "spacy", "matplotlib", "numpy")
+
+
+def software_versions_table() -> str:
+    """The installed versions of BUILD_PACKAGES (read at build time, so the card cannot lie)."""
+    from importlib.metadata import version
+
+    return "| package | version |\n|---|---|\n" + "\n".join(
+        f"| `{name}` | {version(name)} |" for name in BUILD_PACKAGES
+    )
+
+
 def example_block(row: dict[str, Any], limit: int = 6) -> str:
     """One example row as JSON, long strings and lists cut so the card stays readable."""
 

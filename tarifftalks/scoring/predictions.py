@@ -21,7 +21,9 @@ any problem and scores nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import reprlib
+import sys
+from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +36,50 @@ from .docs import as_doc
 PRED_LAYERS = ("lines", "entities", "events")
 
 
+# How problems are shown: a value in a message is cut short (a hostile file may hold megabytes
+# in one field, or nesting deep enough to exhaust repr's recursion).
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = 3
+
+# The command lists this many problems with their line numbers, then counts the rest.
+SHOWN_PROBLEMS = 20
+
+
+def _show(x: Any) -> str:
+    return _REPR.repr(x)
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def _known(value: Any, names: Container[str]) -> bool:
+    """A string among `names`; any other JSON value (list, object, number, null) is not."""
+    return isinstance(value, str) and value in names
+
+
 def _span(item: str, obj: Any, n_chars: int, out: list[str]) -> tuple[int, int] | None:
     if not isinstance(obj, dict):
-        out.append(f"{item}: expected an object with start and end")
+        out.append(f"{item}: expected an object with start and end, got {_kind(obj)}")
         return None
     start, end = obj.get("start"), obj.get("end")
     if not (_is_int(start) and _is_int(end)):
-        out.append(f"{item}: start and end must be integers (got {start!r}, {end!r})")
+        out.append(f"{item}: start and end must be integers (got {_show(start)}, {_show(end)})")
         return None
     if not 0 <= start < end <= n_chars:
-        out.append(f"{item}: offsets [{start}, {end}) outside the text (length {n_chars})")
+        out.append(
+            f"{item}: offsets [{_show(start)}, {_show(end)}) outside the text (length {n_chars})"
+        )
         return None
     return start, end
+
+
+_KINDS = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+
+
+def _kind(x: Any) -> str:
+    return _KINDS.get(type(x), "a number")
 
 
 def _list(record: Mapping[str, Any], key: str, out: list[str]) -> list:
@@ -57,7 +87,7 @@ def _list(record: Mapping[str, Any], key: str, out: list[str]) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        out.append(f"{key}: expected a list")
+        out.append(f"{key}: expected a list, got {_kind(value)}")
         return []
     return value
 
@@ -65,16 +95,20 @@ def _list(record: Mapping[str, Any], key: str, out: list[str]) -> list:
 def _cluster_id(item: str, obj: Mapping[str, Any], key: str, out: list[str]) -> None:
     cid = obj.get(key)
     if isinstance(cid, bool) or (cid is not None and not isinstance(cid, (str, int))):
-        out.append(f"{item}: {key} must be a string or an integer (got {cid!r})")
+        out.append(f"{item}: {key} must be a string or an integer (got {_show(cid)})")
 
 
 def validate_record(
     record: Any, text: str, line_spans: set[tuple[int, int]] | None = None
 ) -> list[str]:
-    """Every problem of one prediction object against its document's text (no line numbers)."""
+    """Every problem of one prediction object against its document's text (no line numbers).
+
+    The shape of every value is checked before it is used (a label given as a list, an argument
+    as a string, …): any JSON value gives problems or none, never an exception.
+    """
     out: list[str] = []
     if not isinstance(record, dict):
-        return [f"expected a JSON object, got {type(record).__name__}"]
+        return [f"expected a JSON object, got {_kind(record)}"]
     n = len(text)
 
     if "lines" in record:
@@ -94,8 +128,8 @@ def validate_record(
             elif span in seen:
                 out.append(f"{item}: line [{span[0]}, {span[1]}) given twice")
             seen.add(span)
-            if ln.get("label") not in schema.BOILERPLATE_LABELS:
-                out.append(f"{item}: unknown line label {ln.get('label')!r}")
+            if not _known(ln.get("label"), schema.BOILERPLATE_LABELS):
+                out.append(f"{item}: unknown line label {_show(ln.get('label'))}")
 
     seen = set()
     for i, m in enumerate(_list(record, "entities", out)):
@@ -103,8 +137,8 @@ def validate_record(
         span = _span(item, m, n, out)
         if span is None:
             continue
-        if m.get("type") not in schema.ENTITY_TYPES:
-            out.append(f"{item}: unknown entity type {m.get('type')!r}")
+        if not _known(m.get("type"), schema.ENTITY_TYPES):
+            out.append(f"{item}: unknown entity type {_show(m.get('type'))}")
         if span in seen:
             # One span, one mention: a second one would make coreference ambiguous.
             out.append(f"{item}: entity span [{span[0]}, {span[1]}) given twice")
@@ -115,38 +149,69 @@ def validate_record(
     for i, ev in enumerate(_list(record, "events", out)):
         item = f"events[{i}]"
         if not isinstance(ev, dict):
-            out.append(f"{item}: expected an object")
+            out.append(f"{item}: expected an object, got {_kind(ev)}")
             continue
         trig = _span(f"{item}.trigger", ev.get("trigger"), n, out)
         etype = ev.get("type")
-        known_type = etype in schema.EVENT_TYPES
+        known_type = _known(etype, schema.EVENT_TYPES)
         if not known_type:
-            out.append(f"{item}: unknown event type {etype!r}")
-        if trig is not None:
+            out.append(f"{item}: unknown event type {_show(etype)}")
+        elif trig is not None:
             if (*trig, etype) in seen_events:
                 out.append(f"{item}: event {etype} at [{trig[0]}, {trig[1]}) given twice")
             seen_events.add((*trig, etype))
         realis = ev.get("realis")
-        if realis is not None and realis not in schema.REALIS:
-            out.append(f"{item}: unknown realis {realis!r}")
+        if realis is not None and not _known(realis, schema.REALIS):
+            out.append(f"{item}: unknown realis {_show(realis)}")
         _cluster_id(item, ev, "cluster", out)
         args = ev.get("arguments")
         if args is None:
             continue
         if not isinstance(args, list):
-            out.append(f"{item}.arguments: expected a list")
+            out.append(f"{item}.arguments: expected a list, got {_kind(args)}")
             continue
         for j, a in enumerate(args):
             aitem = f"{item}.arguments[{j}]"
             if _span(aitem, a, n, out) is None:
                 continue
             role = a.get("role")
-            if role not in schema.ROLE_NAMES:
-                out.append(f"{aitem}: unknown role {role!r}")
+            if not _known(role, schema.ROLE_NAMES):
+                out.append(f"{aitem}: unknown role {_show(role)}")
             elif known_type and role not in schema.roles_for(etype):
                 allowed = ", ".join(schema.roles_for(etype))
                 out.append(f"{aitem}: role {role!r} is not allowed for {etype} ({allowed})")
     return out
+
+
+def _loads(raw: str) -> tuple[Any, str | None]:
+    """(value, None) or (None, why it is not JSON); never raises."""
+    try:
+        return json.loads(raw), None
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    except RecursionError:  # e.g. 100,000 nested brackets
+        return None, "not usable JSON (nested too deeply)"
+
+
+def check_line(
+    raw: str, texts: Mapping[str, str], line_cache: dict[str, set[tuple[int, int]]]
+) -> tuple[str | None, dict[str, Any] | None, list[str]]:
+    """One JSONL line: (its known doc_id or None, the record if valid, its problems)."""
+    obj, bad = _loads(raw)
+    if bad:
+        return None, None, [bad]
+    if not isinstance(obj, dict):
+        return None, None, [f"expected a JSON object, got {_kind(obj)}"]
+    doc_id = obj.get("doc_id")
+    if not isinstance(doc_id, str):
+        return None, None, [f"doc_id missing or not a string ({_show(doc_id)})"]
+    if doc_id not in texts:
+        return None, None, [f"unknown doc_id {_show(doc_id)}"]
+    text = texts[doc_id]
+    if "lines" in obj and doc_id not in line_cache:
+        line_cache[doc_id] = {(s.start, s.end) for s in iter_lines(text)}
+    found = validate_record(obj, text, line_cache.get(doc_id))
+    return doc_id, (None if found else obj), [f"{doc_id}: {p}" for p in found]
 
 
 def parse_predictions(
@@ -164,56 +229,83 @@ def parse_predictions(
     for n, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            problems.append((n, f"not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(obj, dict):
-            problems.append((n, f"expected a JSON object, got {type(obj).__name__}"))
-            continue
-        doc_id = obj.get("doc_id")
-        if not isinstance(doc_id, str):
-            problems.append((n, f"doc_id missing or not a string ({doc_id!r})"))
-            continue
-        if doc_id not in texts:
-            problems.append((n, f"unknown doc_id {doc_id!r}"))
-            continue
-        if doc_id in first_line:
-            problems.append((n, f"doc_id {doc_id!r} already given on line {first_line[doc_id]}"))
-            continue
-        first_line[doc_id] = n
-        text = texts[doc_id]
-        if "lines" in obj and doc_id not in line_cache:
-            line_cache[doc_id] = {(s.start, s.end) for s in iter_lines(text)}
-        found = validate_record(obj, text, line_cache.get(doc_id))
-        problems.extend((n, f"{doc_id}: {p}") for p in found)
-        if not found:
-            records[doc_id] = obj
+        doc_id, record, found = check_line(raw, texts, line_cache)
+        if doc_id is not None:
+            if doc_id in first_line:
+                found = [f"doc_id {doc_id!r} already given on line {first_line[doc_id]}"]
+                record = None
+            else:
+                first_line[doc_id] = n
+        problems.extend((n, p) for p in found)
+        if record is not None:
+            records[doc_id] = record  # type: ignore[index]
     return records, problems
 
 
-def read_predictions(path: Path, texts: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    """Read and validate a prediction file; any problem -> all of them on stderr + UserError."""
-    import sys
+def json_array_problem(content: str) -> str | None:
+    """Why `content` is a JSON array rather than JSON Lines, or None when it is not one.
 
+    A pretty-printed array would otherwise give a problem per line; a one-line array is one
+    JSON value. A JSONL file whose first line happens to be a list is left to the line checks.
+    """
+    head = content.lstrip()
+    if not head.startswith("["):
+        return None
+    whole, bad = _loads(content)
+    if bad is None and isinstance(whole, list):
+        return f"a JSON array of {len(whole)} item(s), not JSON Lines (one object per line)"
+    first = head.split("\n", 1)[0]
+    if _loads(first)[1] is not None:  # its first line is no JSON value on its own
+        return "starts like a JSON array, not JSON Lines (one object per line)"
+    return None
+
+
+def problem_report(path: Path, problems: list[tuple[int, str]], shown: int) -> list[str]:
+    """The first `shown` problems as `FILE:LINE: message` lines, then a count of the rest."""
+    rows = [f"{path}:{n}: {msg}" for n, msg in problems[:shown]]
+    if len(problems) > shown:
+        rows.append(
+            f"{path}: … and {len(problems) - shown} more problem(s) "
+            f"(not shown; `tarifftalks score --json` lists every one)"
+        )
+    return rows
+
+
+def read_predictions(
+    path: Path, texts: Mapping[str, str], shown: int | None = SHOWN_PROBLEMS
+) -> dict[str, dict[str, Any]]:
+    """Read and validate a prediction file; any problem -> the first `shown` of them (all with
+    None) on stderr, then a UserError that carries them all (`.problems`)."""
     path = Path(path)
+    content = read_text(path)
+    why = json_array_problem(content)
+    if why:
+        raise UserError(f"{path}: {why}; convert it, e.g. `jq -c '.[]' FILE > FILE.jsonl`")
+    records, problems = parse_predictions(content.split("\n"), texts)
+    del content
+    if problems:
+        for row in problem_report(path, problems, len(problems) if shown is None else shown):
+            print(row, file=sys.stderr)
+        err = UserError(
+            f"{path}: {len(problems)} problem(s) in the predictions (listed above); nothing scored"
+        )
+        err.problems = problems  # type: ignore[attr-defined]
+        raise err
+    return records
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text; OS and decoding errors become one UserError naming the path."""
     try:
-        content = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise UserError(f"{path}: is a folder, expected a JSONL file") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    records, problems = parse_predictions(content.split("\n"), texts)
-    if problems:
-        for n, msg in problems:
-            print(f"{path}:{n}: {msg}", file=sys.stderr)
-        raise UserError(
-            f"{path}: {len(problems)} problem(s) in the predictions (listed above); nothing scored"
-        )
-    return records
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def gold_to_predictions(gold: Mapping[str, Any]) -> dict[str, Any]:
