@@ -11,4 +11,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("baselines", help="train, predict and score the baselines; leaderboard")
     p.add_argument("--root", help="checkout root (default: this checkout)")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: none)")
+    p.add_argument(
+        "--learning-curve",
+        action="store_true",
+        help="also retrain on growing training sets and draw baselines/learning_curve.png (slow)",
+    )
     p.set_defaults(func=cmd_baselines)
