@@ -193,3 +193,53 @@ def test_labelled_page_errors_are_one_line(tmp_path):
     bad.write_text("body\tfine line\nheadline\tnot a label\n", encoding="utf-8")
     with pytest.raises(UserError, match=r"bad.txt:2: expected `label<TAB>text`"):
         read_labelled_page(bad)
+
+
+def _doc(doc_id: str, story: str) -> Doc:
+    return Doc(doc_id, "x", [], [], story_id=story)
+
+
+def test_protocols_train_on_real_documents_and_skip_an_absent_challenge_split():
+    from tarifftalks.baselines.run import _protocol_sets
+
+    splits = {
+        "train": {"a": _doc("a", "s1"), "b": _doc("b", "s1")},
+        "test": {"c": _doc("c", "s2")},
+    }
+    folds = [
+        {"heldout_story": "s1", "train": ["c"], "test": ["a", "b"]},
+        {"heldout_story": "s2", "train": ["a", "b"], "test": ["c"]},
+    ]
+    sets = _protocol_sets(splits, folds)
+    assert list(sets) == ["loso", "test"]
+    assert sets["test"] == [(["a", "b"], ["c"])]
+    splits["challenge"] = {"z1": _doc("z1", "auth"), "z2": _doc("z2", "auth")}
+    sets = _protocol_sets(splits, folds)
+    assert list(sets) == ["loso", "challenge", "test"]
+    # The challenge split is tested on, never trained on; training takes every real document.
+    assert sets["challenge"] == [(["a", "b", "c"], ["z1", "z2"])]
+    assert all("z1" not in tr for proto in sets.values() for tr, _ in proto)
+
+
+def test_leaderboard_orders_protocols_and_says_when_intervals_collapse():
+    from tarifftalks.baselines.report import leaderboard_markdown
+
+    def res(acc: float, ci: list[float]) -> dict:
+        return {"boilerplate": {"accuracy": {"accuracy": acc, "ci": {"accuracy": ci}}}}
+
+    results = {
+        "note": "n",
+        "protocols": {
+            "test": {"justext": res(0.5, [0.5, 0.5]), "crf": res(0.9, [0.9, 0.9])},
+            "loso": {"justext": res(0.8, [0.6, 0.9]), "crf": res(0.85, [0.7, 0.95])},
+        },
+        "data": {"test": {"documents": 2, "stories": 1}, "loso": {"documents": 12, "stories": 4}},
+    }
+    md = leaderboard_markdown(results)
+    loso, challenge, test = (md.index(t) for t in ("## Leave-one", "## Challenge", "## Frozen"))
+    assert loso < challenge < test
+    assert "no `challenge` split yet" in md
+    # "Beats": both figures with their intervals.
+    assert "| crf | 85.0 [70.0–95.0] | justext | 80.0 [60.0–90.0] | yes |" in md
+    assert "some collapse to a single point (line acc)" in md[test:]
+    assert "collapse" not in md[loso:challenge]
