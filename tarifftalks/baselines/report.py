@@ -144,10 +144,13 @@ def _interval_note(proto: str, data: dict[str, Any], res: dict[str, dict[str, An
             if _collapsed(figure(r, path, leaf))
         }
     )
-    parts = [f"{n} documents from {stories} stories, scored once each."]
+    parts = [
+        f"{n} document{'s' * (n != 1)} from {stories} stor{'ies' if stories != 1 else 'y'}, "
+        "each scored once."
+    ]
     if n < SMALL:
         parts.append(
-            f"With only {n} documents the document bootstrap resamples few distinct sets: the "
+            f"With only {n} document{'s' * (n != 1)} the document bootstrap resamples few distinct sets: the "
             "intervals are wide and say little"
             + (
                 "; some collapse to a single point (" + ", ".join(collapsed) + "), which means "
