@@ -254,21 +254,11 @@ class CRFTagger:
 
     def fit(self, docs: Sequence[Doc]) -> CRFTagger:
         from .models import bio_labels
-        from .tuning import choose, pooled_f1
+        from .tuning import pooled_f1, tuned
 
         docs = list(docs)
-        self.c2_ = (
-            self.c2
-            if self.c2 is not None
-            else choose(
-                docs,
-                self.C2_GRID,
-                lambda c2, tr, te: span_counts(
-                    CRFTagger(self.target, c2, self.groups, self.max_iterations), tr, te
-                ),
-                pooled_f1,
-            )
-        )
+        make = lambda c2: CRFTagger(self.target, c2, self.groups, self.max_iterations)  # noqa: E731
+        self.c2_ = tuned(self.c2, docs, self.C2_GRID, make, span_counts, pooled_f1)
         self.res_ = Resources(docs, self.target)
         seqs = []
         for d in docs:

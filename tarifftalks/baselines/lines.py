@@ -314,7 +314,24 @@ def doc_line_features(
 # --- the models -------------------------------------------------------------------------------
 
 
-class LineClassifier:
+class _LineModel:
+    """Shared by the line models: the model's label for each line, unless a rule fires."""
+
+    groups: frozenset[str]
+    templates_: Templates
+
+    def _labels(self, X: list[Features]) -> list[str]:
+        raise NotImplementedError
+
+    def predict(self, docs: Sequence[Doc]) -> list[list[str]]:
+        out = []
+        for d in docs:
+            X, rules = doc_line_features(d, self.groups, self.templates_)
+            out.append([r or lab for r, lab in zip(rules, self._labels(X), strict=True)])
+        return out
+
+
+class LineClassifier(_LineModel):
     """Logistic regression over the line features, with the guideline rules on top.
 
     `c` is chosen inside the training documents (`fit` with `tune=True`): story-grouped inner
@@ -337,35 +354,22 @@ class LineClassifier:
 
     def fit(self, docs: Sequence[Doc]) -> LineClassifier:
         from .models import DictClassifier
-        from .tuning import choose, pooled_accuracy
+        from .tuning import pooled_accuracy, tuned
 
         docs = list(docs)
-        self.c_ = (
-            self.c
-            if self.c is not None
-            else choose(
-                docs,
-                self.C_GRID,
-                lambda c, tr, te: line_counts(LineClassifier(c, self.groups), tr, te),
-                pooled_accuracy,
-            )
-        )
+        make = lambda c: LineClassifier(c, self.groups)  # noqa: E731
+        self.c_ = tuned(self.c, docs, self.C_GRID, make, line_counts, pooled_accuracy)
         self.templates_ = Templates(docs)
         X, y = self._xy(docs)
         # Unweighted classes: balancing would blow up labels seen on one page of one site.
         self.clf_ = DictClassifier(self.c_, class_weight=None).fit(X, y)
         return self
 
-    def predict(self, docs: Sequence[Doc]) -> list[list[str]]:
-        out = []
-        for d in docs:
-            X, rules = doc_line_features(d, self.groups, self.templates_)
-            labels = self.clf_.predict(X)
-            out.append([r or lab for r, lab in zip(rules, labels, strict=True)])
-        return out
+    def _labels(self, X: list[Features]) -> list[str]:
+        return self.clf_.predict(X)
 
 
-class LineCRF:
+class LineCRF(_LineModel):
     """A linear-chain CRF over the lines of a page (python-crfsuite), same features and rules:
     the label sequence itself (a caption under a dateline, a run of related headlines) is
     learned."""
@@ -385,13 +389,8 @@ class LineCRF:
         self.crf_ = CRF(c1=0.0, c2=self.c2, max_iterations=100).fit(seqs)
         return self
 
-    def predict(self, docs: Sequence[Doc]) -> list[list[str]]:
-        out = []
-        for d in docs:
-            X, rules = doc_line_features(d, self.groups, self.templates_)
-            labels = self.crf_.predict(X)
-            out.append([r or lab for r, lab in zip(rules, labels, strict=True)])
-        return out
+    def _labels(self, X: list[Features]) -> list[str]:
+        return self.crf_.predict(X, default="body")
 
 
 def count_lines(test: Sequence[Doc], pred: Sequence[Sequence[str]]) -> tuple[int, int, int]:

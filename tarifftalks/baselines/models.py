@@ -341,18 +341,10 @@ class ArgumentClassifier(BaseEstimator, ClassifierMixin):
         self.groups = groups
 
     def fit(self, docs: list[Doc]) -> ArgumentClassifier:
-        from .tuning import choose, pooled_f1
+        from .tuning import pooled_f1, tuned
 
-        self.c_ = (
-            self.c
-            if self.c is not None
-            else choose(
-                docs,
-                self.C_GRID,
-                lambda c, tr, te: argument_counts(ArgumentClassifier(c, self.groups), tr, te),
-                pooled_f1,
-            )
-        )
+        make = lambda c: ArgumentClassifier(c, self.groups)  # noqa: E731
+        self.c_ = tuned(self.c, docs, self.C_GRID, make, argument_counts, pooled_f1)
         X, y = [], []
         for d in docs:
             trig = [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in d.events]
@@ -443,18 +435,10 @@ class RealisClassifier(BaseEstimator, ClassifierMixin):
         self.groups = groups
 
     def fit(self, docs: list[Doc]) -> RealisClassifier:
-        from .tuning import choose, pooled_accuracy
+        from .tuning import pooled_accuracy, tuned
 
-        self.c_ = (
-            self.c
-            if self.c is not None
-            else choose(
-                docs,
-                self.C_GRID,
-                lambda c, tr, te: realis_counts(RealisClassifier(c, self.groups), tr, te),
-                pooled_accuracy,
-            )
-        )
+        make = lambda c: RealisClassifier(c, self.groups)  # noqa: E731
+        self.c_ = tuned(self.c, docs, self.C_GRID, make, realis_counts, pooled_accuracy)
         X = [
             realis_features(d, (e["trigger"]["start"], e["trigger"]["end"], e["type"]), self.groups)
             for d in docs

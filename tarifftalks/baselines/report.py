@@ -150,8 +150,8 @@ def _interval_note(proto: str, data: dict[str, Any], res: dict[str, dict[str, An
     ]
     if n < SMALL:
         parts.append(
-            f"With only {n} document{'s' * (n != 1)} the document bootstrap resamples few distinct sets: the "
-            "intervals are wide and say little"
+            f"With only {n} document{'s' * (n != 1)} the document bootstrap resamples few "
+            "distinct sets: the intervals are wide and say little"
             + (
                 "; some collapse to a single point (" + ", ".join(collapsed) + "), which means "
                 "too few documents, not certainty."

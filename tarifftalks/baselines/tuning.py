@@ -58,3 +58,18 @@ def pooled_accuracy(counts: list[tuple[int, int, int]]) -> float:
     """Accuracy from summed (hits, items, items)."""
     hits, n = sum(c[0] for c in counts), sum(c[1] for c in counts)
     return hits / n if n else 0.0
+
+
+def tuned(
+    value: P | None,
+    docs: Sequence[Doc],
+    grid: Sequence[P],
+    make: Callable[[P], Any],
+    counts: Callable[[Any, list[Doc], list[Doc]], Any],
+    pooled: Callable[[list[Any]], float],
+) -> P:
+    """`value` when given, else the grid value whose model (`make(value)`) has the best pooled
+    inner-CV `counts(model, train, test)` on `docs`."""
+    if value is not None:
+        return value
+    return choose(docs, grid, lambda v, tr, te: counts(make(v), tr, te), pooled)
