@@ -15,4 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--bootstrap", type=bootstrap_count, default=1000, help="bootstrap resamples (0: none)"
     )
+    p.add_argument(
+        "--learning-curve",
+        action="store_true",
+        help="also retrain on growing training sets and draw baselines/learning_curve.png (slow)",
+    )
     p.set_defaults(func=cmd_baselines)
