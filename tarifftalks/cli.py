@@ -16,6 +16,7 @@ from .errors import UserError, os_error_message
 # Modules that contribute subcommands, in the order `--help` lists them.
 _COMMAND_MODULES = (
     "tarifftalks.commands",
+    "tarifftalks.corpus.ingest",
     "tarifftalks.agreement",
     "tarifftalks.adjudication",
     "tarifftalks.scoring.cli",

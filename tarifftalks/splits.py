@@ -29,7 +29,7 @@ NEW_STORY_SPLIT = "train"
 
 
 def is_authored(doc: Document) -> bool:
-    return bool(getattr(doc, "authored", False))
+    return doc.authored
 
 
 def splits_path(root: Path | None = None) -> Path:

@@ -92,16 +92,16 @@ def test_frozen_splits_follow_stories_and_challenge_is_authored_only():
     split = split_of_documents(docs, REPO)
     frozen = read_frozen_splits(REPO)
     for d in docs:
-        if getattr(d, "authored", False):
+        if d.authored:
             assert split[d.doc_id] == "challenge"
         else:
             assert split[d.doc_id] == frozen.get(d.story_id, "train")
-    real_stories = {d.story_id for d in docs if not getattr(d, "authored", False)}
+    real_stories = {d.story_id for d in docs if not d.authored}
     challenge_stories = {d.story_id for d in docs if split[d.doc_id] == "challenge"}
     assert not real_stories & challenge_stories
     folds = loso_folds(docs)
     assert len(folds) == len(real_stories)
-    real_ids = sorted(d.doc_id for d in docs if not getattr(d, "authored", False))
+    real_ids = sorted(d.doc_id for d in docs if not d.authored)
     for f in folds:
         assert not set(f["train"]) & set(f["test"])
         assert sorted(f["train"] + f["test"]) == real_ids

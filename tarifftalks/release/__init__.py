@@ -14,7 +14,9 @@ from typing import Any
 
 from .. import paths
 from ..agreement import agreement_markdown
-from ..corpus import load_documents
+from ..audit import audit_markdown
+from ..corpus import load_documents, read_manifest
+from ..corpus.status import pending_line, statuses
 from ..errors import UserError
 from ..gold import read_kb
 from ..io import check_output_dir, staged_dir
@@ -27,16 +29,25 @@ from .records import rows_of_config
 
 
 def check_gold(root: Path | None = None) -> tuple[list, dict[str, dict[str, Any]]]:
-    """Documents and gold, or a UserError naming the first problem (and how many there are)."""
+    """The adjudicated documents (those with gold) and their gold, or a UserError naming the
+    first problem (and how many there are). Documents without gold are pending, not built."""
     docs = load_documents(root)
-    gold = read_valid_gold_dir(paths.gold_dir(root), docs, read_kb(paths.kb_path(root)))
-    return docs, gold
+    gold = read_valid_gold_dir(
+        paths.gold_dir(root), docs, read_kb(paths.kb_path(root)), require_all=False
+    )
+    return [d for d in docs if d.doc_id in gold], gold
 
 
 def build_dataset(root: Path | None = None, out: Path | None = None, log=print) -> dict[str, Any]:
     root = root or paths.repo_root()
     out = check_output_dir(Path(out) if out else paths.dataset_dir(root))
     docs, gold = check_gold(root)
+    if not docs:
+        raise UserError(f"{paths.gold_dir(root)}: no adjudicated document to build")
+    status = statuses([r["doc_id"] for r in read_manifest(root)], root)
+    pending = pending_line(status)
+    if pending:
+        log(f"  {pending}")
     split_of = split_of_documents(docs, root)
     for story in unfrozen_stories(docs, root):
         log(f"  note: story {story} is not in annotation/splits.json; its documents go to train")
@@ -97,6 +108,8 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
             for c in CONFIGS
         },
         "agreement": agreement_markdown(root),
+        "audit": audit_markdown(root),
+        "pending": _pending_text(status),
     }
     header = card.yaml_header(static, fingerprint, files)
     blobs["README.md"] = card.render_card(source, header, tables).encode("utf-8")
@@ -107,7 +120,23 @@ def build_dataset(root: Path | None = None, out: Path | None = None, log=print) 
             p = staging / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-    return {"out": out, "files": files, "fingerprint": fingerprint, "documents": len(docs)}
+    pending_ids = sorted(d for d, s in status.items() if s != "adjudicated")
+    return {
+        "out": out,
+        "files": files,
+        "fingerprint": fingerprint,
+        "documents": len(docs),
+        "pending": pending_ids,
+    }
+
+
+def _pending_text(status: dict[str, str]) -> str:
+    pending = [s for s in status.values() if s != "adjudicated"]
+    return (
+        f"Pending: {len(pending)} document(s) of the corpus await annotation or adjudication and "
+        f"are not in this release ({pending.count('passes')} with annotation passes, "
+        f"{pending.count('unannotated')} unannotated)."
+    )
 
 
 def _splits_table(by_split: dict[str, list]) -> str:

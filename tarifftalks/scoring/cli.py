@@ -10,7 +10,7 @@ from typing import Any
 from ..argtypes import bootstrap_count, non_negative_int
 from ..errors import UserError
 
-SPLIT_CHOICES = ("train", "validation", "test", "all")
+SPLIT_CHOICES = ("train", "validation", "test", "challenge", "all")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,12 +79,14 @@ def load_split_gold(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Gold records of a split (by doc_id) and the texts of every corpus document."""
     from ..corpus import load_documents, sha256_text
+    from ..corpus.status import status_of
     from ..gold import read_gold_dir
     from ..splits import split_of_documents
 
     docs = load_documents()
     texts = {d.doc_id: d.text for d in docs}
-    splits = split_of_documents(docs)
+    # The release's splits: over adjudicated documents only (the others are pending).
+    splits = split_of_documents([d for d in docs if status_of(d.doc_id) == "adjudicated"])
     wanted = sorted(i for i, s in splits.items() if split == "all" or s == split)
     gold = read_gold_dir(gold_dir)
     where = gold_dir or "annotation/gold"
