@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from .. import paths
 from ..errors import UserError
+from ..io import parse_json
 from .documents import read_text
 from .manifest import (
     DOC_PREFIX,
@@ -169,10 +170,7 @@ def read_authored(path: Path) -> dict[str, dict[str, Any]]:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
+    data = parse_json(raw, str(path))  # malformed or 100,000 brackets deep: a UserError
     if not isinstance(data, dict) or not data:
         raise UserError(f"{path}: expected a non-empty JSON object: file name -> facts")
     out = {}
