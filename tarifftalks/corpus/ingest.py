@@ -259,9 +259,11 @@ def plan(
         published = Published(authored["published"], "stated", "authored: date given by the author")
         outlet = None
     prof = profile(text, published.date)
+    # A rewrite reports the same occasion: look for one only in stories nothing contradicts.
     candidates = [
         m
-        for _, sid, _ in corpus.stories.ranked(prof)[:PARAPHRASE_STORIES]
+        for score, sid, _ in corpus.stories.ranked(prof)[:PARAPHRASE_STORIES]
+        if score >= 0
         for m in corpus.stories.stories[sid].members[:PARAPHRASE_MEMBERS]
     ]
     near, near_why = corpus.near_duplicate(text, candidates)

@@ -126,9 +126,18 @@ def _weekday_date(name: str, base: dt.date, future: bool) -> dt.date:
     return base - dt.timedelta(days=(7 - delta) % 7)
 
 
-def sentence_dates(sent: str, published: dt.date | None) -> list[tuple[dt.date, dt.date, str]]:
-    """Event dates a sentence states or implies, resolved against the publication date."""
-    found: list[tuple[dt.date, dt.date, str]] = []
+@dataclass(frozen=True)
+class DateMention:
+    at: int  # position in the sentence
+    first: dt.date
+    last: dt.date
+    expr: str
+    report: bool  # "said on Friday": the day of the report, not of the event
+
+
+def sentence_dates(sent: str, published: dt.date | None) -> list[DateMention]:
+    """Dates a sentence states or implies, resolved against the publication date, in order."""
+    found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE.finditer(sent):
         first = parse_date(m.group(1), published)
@@ -137,28 +146,43 @@ def sentence_dates(sent: str, published: dt.date | None) -> list[tuple[dt.date, 
             end_expr = re.sub(r"\d+.*$", end_expr, m.group(1).strip())
         last = parse_date(end_expr, published)
         if first and last and first <= last <= first + dt.timedelta(days=14):
-            found.append((first, last, m.group(0)))
+            found.append(DateMention(m.start(), first, last, m.group(0), False))
             taken.append(m.span())
     for m in _DATE.finditer(sent):
         if any(s <= m.start() < e for s, e in taken):
             continue
         got = parse_date(m.group(0), published)
         if got:
-            found.append((got, got, m.group(0)))
+            found.append(DateMention(m.start(), got, got, m.group(0), False))
     if published is not None:
         reporting = {m.start(1) for m in _REPORT_WEEKDAY.finditer(sent)}
-        future = bool(_FUTURE.search(sent))
         for m in _WEEKDAY.finditer(sent):
-            if m.start(1) in reporting:
-                continue  # "said on Friday" dates the report, not the event
-            fut = future or m.group(0).startswith("next")
+            # Tense from the clause before the weekday: "is set to meet on Friday".
+            before = sent[max(0, m.start() - 80) : m.start()]
+            fut = bool(_FUTURE.search(before)) or m.group(0).startswith("next")
             day = _weekday_date(m.group(1), published, fut)
-            found.append((day, day, f"{m.group(0)} (from {published.isoformat()})"))
+            expr = f"{m.group(0)} (from {published.isoformat()})"
+            found.append(DateMention(m.start(), day, day, expr, m.start(1) in reporting))
         for m in _RELATIVE_DAY.finditer(sent):
             shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[m.group(1).lower()]
             day = published + dt.timedelta(days=shift)
-            found.append((day, day, f"{m.group(0)} (from {published.isoformat()})"))
-    return found
+            expr = f"{m.group(0)} (from {published.isoformat()})"
+            found.append(DateMention(m.start(), day, day, expr, False))
+    return sorted(found, key=lambda d: d.at)
+
+
+def central_date(lead: list[str], published: dt.date | None) -> DateMention | None:
+    """The first date of the first lead sentence that dates an event; the day of a report
+    ("said on Friday") only when nothing else in the lead is dated."""
+    fallback = None
+    for sent in lead:
+        got = sentence_dates(sent, published)
+        events = [d for d in got if not d.report]
+        if events:
+            return events[0]
+        if got and fallback is None:
+            fallback = got[0]
+    return fallback
 
 
 def names_in(sentences: Iterable[str]) -> frozenset[str]:
@@ -189,13 +213,11 @@ def profile(text: str, published: str | None) -> Profile:
             rnd = ORDINALS[m.group(1).lower()]
             evidence.append(f"round {m.group(0)!r}")
             break
+    central = central_date(lead, pub)
     dates: list[tuple[dt.date, dt.date]] = []
-    for sent in lead:
-        got = sentence_dates(sent, pub)
-        if got:
-            dates = [(a, b) for a, b, _ in got]
-            evidence.append("date " + "; ".join(f"{e!r} = {_span(a, b)}" for a, b, e in got))
-            break
+    if central is not None:
+        dates = [(central.first, central.last)]
+        evidence.append(f"date {central.expr!r} = {_span(central.first, central.last)}")
     names = names_in(lead)
     return Profile(rnd, tuple(sorted(set(dates))), names, tuple(evidence))
 
@@ -292,12 +314,13 @@ class StoryIndex:
         if ranked and ranked[0][0] >= JOIN_SCORE:
             sc, sid, why = ranked[0]
             return Decision(sid, False, sc, "; ".join(why))
-        best = (
-            f"best existing {ranked[0][1]} scored {ranked[0][0]}"
-            + (f" ({'; '.join(ranked[0][2])})" if ranked[0][2] else "")
-            if ranked
-            else "no story yet"
-        )
+        if ranked:
+            best = f"no story scores {JOIN_SCORE}+: " + " | ".join(
+                f"{sid} {sc}" + (f" ({'; '.join(why)})" if why else "")
+                for sc, sid, why in ranked[:3]
+            )
+        else:
+            best = "no story yet"
         return Decision(self.new_id(p, doc_id), True, 0, best)
 
     def new_id(self, p: Profile, doc_id: str) -> str:
