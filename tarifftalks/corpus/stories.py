@@ -222,6 +222,16 @@ def profile(text: str, published: str | None) -> Profile:
     return Profile(rnd, tuple(sorted(set(dates))), names, tuple(evidence))
 
 
+def _days(p: Profile) -> list[dt.date]:
+    out = []
+    for first, last in p.dates:
+        day = first
+        while day <= last:
+            out.append(day)
+            day += dt.timedelta(days=1)
+    return out
+
+
 def _span(a: dt.date, b: dt.date) -> str:
     return a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}"
 
@@ -287,22 +297,54 @@ def score_story(p: Profile, story: Story) -> tuple[int, list[str]]:
 
 
 class StoryIndex:
-    """Stories in creation order; `assign` places a profiled article into one."""
+    """Stories in creation order; `assign` places a profiled article into one.
+
+    Only stories that could be joined are scored: those of the same round, or with an event
+    date within `NEAR_DAYS` (found through two small indexes), plus the few latest stories so
+    a new story's evidence says why it is new. That keeps an assignment independent of the
+    corpus size."""
+
+    NEAR_DAYS = 2
+    RECENT = 3
 
     def __init__(self) -> None:
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}
+        self._order: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._by_round: dict[int, set[str]] = {}
+        self._by_day: dict[dt.date, set[str]] = {}
 
     def add(self, doc_id: str, story_id: str, p: Profile) -> None:
-        self.stories.setdefault(story_id, Story(story_id)).add(doc_id, p)
+        if story_id not in self.stories:
+            self.stories[story_id] = Story(story_id)
+            self._order[story_id] = len(self._order)
+            self._ids.append(story_id)
+        self.stories[story_id].add(doc_id, p)
         self.story_of[doc_id] = story_id
+        if p.round is not None:
+            self._by_round.setdefault(p.round, set()).add(story_id)
+        for day in _days(p):
+            self._by_day.setdefault(day, set()).add(story_id)
+
+    def candidates(self, p: Profile) -> set[str]:
+        found = set(self._ids[-self.RECENT :])
+        if p.round is not None:
+            found |= self._by_round.get(p.round, set())
+        pad = dt.timedelta(days=self.NEAR_DAYS)
+        for first, last in p.dates:
+            day = first - pad
+            while day <= last + pad:
+                found |= self._by_day.get(day, set())
+                day += dt.timedelta(days=1)
+        return found
 
     def ranked(self, p: Profile) -> list[tuple[int, str, list[str]]]:
-        """(score, story_id, evidence), best first; ties go to the earlier story."""
-        order = {s: i for i, s in enumerate(self.stories)}
-        scored = [(*score_story(p, s), s.story_id) for s in self.stories.values()]
+        """(score, story_id, evidence) of the candidate stories, best first; ties go to the
+        earlier story."""
+        scored = [(*score_story(p, self.stories[s]), s) for s in self.candidates(p)]
         return sorted(
-            ((sc, sid, why) for sc, why, sid in scored), key=lambda x: (-x[0], order[x[1]])
+            ((sc, sid, why) for sc, why, sid in scored), key=lambda x: (-x[0], self._order[x[1]])
         )
 
     def assign(self, doc_id: str, p: Profile, near_duplicate_of: str | None = None) -> Decision:
