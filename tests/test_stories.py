@@ -211,7 +211,7 @@ def test_result_does_not_depend_on_todays_date(tmp_path, monkeypatch):
     monkeypatch.setattr(real_dt, "datetime", Later)
     from tarifftalks.corpus import metadata
 
-    metadata.parse_date.cache_clear()
+    metadata._parse_date.cache_clear()
     ingest(root_b, [src], log=lambda _: None)
     assert (root_a / "seeds" / "manifest.jsonl").read_bytes() == (
         root_b / "seeds" / "manifest.jsonl"

@@ -54,7 +54,7 @@ AUTHORED_KEYS: dict[str, type] = {
 }
 # A rewrite is looked for among the first members of the story an article joins (originals come
 # first: near_duplicate_of points to the earlier document); sentence sets of that many are cached.
-PARAPHRASE_MEMBERS = 20
+PARAPHRASE_MEMBERS = 5
 SENTENCE_CACHE = 4096
 
 
@@ -94,11 +94,19 @@ class Analysis:
     sha256: str
     text: str
     meta: Metadata
+    published: Published  # the text's own date, or the author's for authored documents
     sketch: LeanMinHash
+    profile: Profile
+    sentences: list[frozenset[int]]  # for the paraphrase check
 
 
-def analyze(text: str, sha256: str, index: ShingleIndex) -> Analysis:
-    return Analysis(sha256, text, infer_metadata(text), index.sketch(text))
+def analyze(
+    text: str, sha256: str, index: ShingleIndex, published: Published | None = None
+) -> Analysis:
+    meta = infer_metadata(text)
+    published = published or meta.published
+    prof = profile(text, published.date, meta.title)
+    return Analysis(sha256, text, meta, published, index.sketch(text), prof, sentence_sets(text))
 
 
 @dataclass(frozen=True)
@@ -124,7 +132,7 @@ class Corpus:
         self.published: dict[str, str | None] = {}
         self.stories = StoryIndex()
         self.next_number = 0
-        self._sentences: OrderedDict[str, list[frozenset[str]]] = OrderedDict()
+        self._sentences: OrderedDict[str, list[frozenset[int]]] = OrderedDict()
 
     @classmethod
     def load(cls, root: Path) -> Corpus:
@@ -153,8 +161,11 @@ class Corpus:
         published: str | None,
         story_id: str,
         prof: Profile,
+        sentences: list[frozenset[int]] | None = None,
     ) -> None:
         self.order[doc_id] = len(self.order)
+        if sentences is not None:
+            self._cache_sentences(doc_id, sentences)
         self.by_sha[sha256] = doc_id
         self.index.insert(doc_id, sketch)
         self.texts[doc_id] = text
@@ -164,43 +175,47 @@ class Corpus:
         if n is not None:
             self.next_number = max(self.next_number, n + 1)
 
-    def sentences(self, doc_id: str) -> list[frozenset[str]]:
+    def sentences(self, doc_id: str) -> list[frozenset[int]]:
         """Sentence content-word sets, recomputed from the text past a small cache."""
         got = self._sentences.get(doc_id)
         if got is None:
-            got = self._sentences[doc_id] = sentence_sets(self.texts[doc_id])
-            if len(self._sentences) > SENTENCE_CACHE:
-                self._sentences.popitem(last=False)
+            got = sentence_sets(self.texts[doc_id])
+            self._cache_sentences(doc_id, got)
         return got
 
-    def paraphrase_of(self, text: str, story_id: str) -> tuple[str | None, str]:
-        """The earliest member of the story that `text` retells in other words."""
-        mine = sentence_sets(text)
+    def _cache_sentences(self, doc_id: str, sentences: list[frozenset[int]]) -> None:
+        self._sentences[doc_id] = sentences
+        if len(self._sentences) > SENTENCE_CACHE:
+            self._sentences.popitem(last=False)
+
+    def paraphrase_of(self, a: Analysis, story_id: str) -> tuple[str | None, str]:
+        """The earliest member of the story that the text retells in other words."""
+        mine = a.sentences
         for doc_id in self.stories.stories[story_id].members[:PARAPHRASE_MEMBERS]:
             s = paraphrase_score(mine, self.sentences(doc_id))
             if s >= PARAPHRASE_THRESHOLD:
                 return doc_id, f"paraphrase: {s:.2f} of sentences align with {doc_id}"
         return None, ""
 
-    def place(self, doc_id: str, a: Analysis, published: Published) -> Placement:
+    def place(self, doc_id: str, a: Analysis) -> Placement:
         """Near-duplicate and story of a new document (nothing is recorded: see `remember`)."""
         near, why = None, ""
         matches = self.index.query(a.sketch)
         if matches:
             best = min(matches, key=lambda m: self.order[m.key])
             near, why = best.key, f"shingle Jaccard {best.jaccard:.2f} with {best.key}"
-        prof = profile(a.text, published.date)
+        published, prof = a.published, a.profile
         decision = self.stories.assign(doc_id, prof, near)
         if near is None and not decision.opened:
             # A rewrite reports the same occasion: look for one in the story it joins.
-            near, why = self.paraphrase_of(a.text, decision.story_id)
+            near, why = self.paraphrase_of(a, decision.story_id)
         if near is not None and published.date is None and self.published.get(near):
             published = Published(
                 self.published[near],
                 "inferred",
                 f"Near-duplicate of {near} (same facts, other words), so dated with it.",
             )
-            prof = profile(a.text, published.date)
+            prof = profile(a.text, published.date, a.meta.title)
         return Placement(near, why, published, prof, decision)
 
 
@@ -324,12 +339,13 @@ def plan(
         return dup, data, None, None
     n = corpus.next_number
     doc_id = doc_id_of(n)
-    a = analyze(text, sha, corpus.index)
-    published, outlet = a.meta.published, a.meta.outlet
+    stated = None
     if authored is not None:
-        published = Published(authored["published"], "stated", "authored: date given by the author")
-        outlet = None
-    place = corpus.place(doc_id, a, published)
+        stated = Published(authored["published"], "stated", "authored: date given by the author")
+    a = analyze(text, sha, corpus.index, stated)
+    # No agency wrote an authored document, whatever its layout imitates.
+    outlet = None if authored is not None else a.meta.outlet
+    place = corpus.place(doc_id, a)
     notes = []
     if place.profile.evidence:
         notes.append("central event: " + "; ".join(place.profile.evidence))
@@ -360,7 +376,14 @@ def plan(
 
 def record(corpus: Corpus, row: dict[str, Any], a: Analysis, place: Placement) -> None:
     corpus.remember(
-        row["doc_id"], a.sha256, a.text, a.sketch, row["published"], row["story_id"], place.profile
+        row["doc_id"],
+        a.sha256,
+        a.text,
+        a.sketch,
+        row["published"],
+        row["story_id"],
+        place.profile,
+        a.sentences,
     )
 
 

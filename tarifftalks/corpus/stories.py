@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .metadata import _MONTH_DAY, AGENCIES, WEEKDAYS, infer_title, parse_date
-from .similarity import _SENT_SPLIT, prose_lines
+from .similarity import prose_lines, split_sentences
 
 JOIN_SCORE = 3
 ORDINALS = {
@@ -100,17 +100,19 @@ class Profile:
     evidence: tuple[str, ...]
 
 
-def lead_sentences(text: str, n: int = LEAD_SENTENCES) -> list[str]:
-    """The headline (if any) and the first `n` prose sentences, agency datelines stripped."""
+def lead_sentences(text: str, n: int = LEAD_SENTENCES, title: str | None = "") -> list[str]:
+    """The headline (if any; "" = infer it) and the first `n` prose sentences, agency
+    datelines stripped."""
     out: list[str] = []
-    title = infer_title(text)
+    if title == "":
+        title = infer_title(text)
     if title:
         out.append(title)
     body: list[str] = []
     for line in prose_lines(text):
         if line == title:
             continue
-        for sent in _SENT_SPLIT.split(line):
+        for sent in split_sentences(line):
             sent = _DATELINE_PREFIX.sub("", sent.strip())
             if len(sent.split()) >= 5:
                 body.append(sent)
@@ -201,10 +203,11 @@ def names_in(sentences: Iterable[str]) -> frozenset[str]:
     return frozenset(n for n in out if n not in UBIQUITOUS)
 
 
-def profile(text: str, published: str | None) -> Profile:
-    """The central event of an article: round ordinal and dates of its lead, names in it."""
+def profile(text: str, published: str | None, title: str | None = "") -> Profile:
+    """The central event of an article: round ordinal and dates of its lead, names in it.
+    `title`: the headline if already known (None: it has none), "" to infer it."""
     pub = dt.date.fromisoformat(published) if published else None
-    lead = lead_sentences(text)
+    lead = lead_sentences(text, title=title)
     evidence: list[str] = []
     rnd = None
     for sent in lead:
