@@ -16,6 +16,7 @@ from tarifftalks.corpus import manifest as manifest_mod
 from tarifftalks.corpus.manifest import code_number, doc_id_of, file_name_of, number_code
 
 from .conftest import REPO
+from .conftest import run_cli as run
 
 SEEDS = sorted((REPO / "seeds").glob("0*.txt"))
 
@@ -33,13 +34,6 @@ def snapshot(root: Path) -> dict[str, str]:
     if not seeds.is_dir():
         return {}
     return {p.name: sha(p) for p in sorted(seeds.iterdir())}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- the id and file-name scheme -------------------------------------------------------------

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tarifftalks import schema
-from tarifftalks.cli import main
 from tarifftalks.corpus import load_documents
 from tarifftalks.corpus.ingest import ingest
 from tarifftalks.scoring.predictions import read_predictions
@@ -19,6 +18,7 @@ from tarifftalks.text import iter_lines
 
 from . import passages
 from .conftest import REPO
+from .conftest import run_cli as run
 
 
 def corpus_with_a_new_document(root: Path) -> Path:
@@ -36,20 +36,18 @@ def root(tmp_path_factory) -> Path:
     return corpus_with_a_new_document(tmp_path_factory.mktemp("predict") / "repo")
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+def predict_fast(capsys, root: Path, out: Path) -> tuple[int, str, str]:
+    """The quick baselines (seconds): lines from jusText, entities and events from lexicons."""
+    return run(
+        capsys, "predict", "--root", str(root), "--systems", "justext", "lexicon", "--out", str(out)
+    )
 
 
 def test_default_predicts_the_documents_without_gold_every_layer(
     root, tmp_path, capsys, hf_offline
 ):
     out = tmp_path / "preds.jsonl"
-    code, stdout, err = run(
-        capsys, "predict", "--root", str(root), "--systems", "justext", "lexicon", "--out", str(out)
-    )
+    code, stdout, err = predict_fast(capsys, root, out)
     assert code == 0, err
     assert "training on 5 adjudicated document(s); predicting 1" in stdout
     texts = {d.doc_id: d.text for d in load_documents(root)}
@@ -67,20 +65,7 @@ def test_default_predicts_the_documents_without_gold_every_layer(
         assert any(s <= e["start"] and e["end"] <= t for s, t in content)
     # Byte-identical on a second run (sorted keys, deterministic models).
     again = tmp_path / "again.jsonl"
-    assert (
-        run(
-            capsys,
-            "predict",
-            "--root",
-            str(root),
-            "--systems",
-            "justext",
-            "lexicon",
-            "--out",
-            str(again),
-        )[0]
-        == 0
-    )
+    assert predict_fast(capsys, root, again)[0] == 0
     assert again.read_bytes() == out.read_bytes()
 
 

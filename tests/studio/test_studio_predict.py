@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..test_predict import corpus_with_a_new_document
+from ..test_predict import corpus_with_a_new_document, predict_fast
 from .conftest import project_id, run, tasks_of
 
 
@@ -13,17 +13,7 @@ def test_predict_then_push_pre_annotates_the_new_document(
 ):
     root = corpus_with_a_new_document(tmp_path / "repo")
     preds = tmp_path / "preds.jsonl"
-    code, _, err = run(
-        capsys,
-        "predict",
-        "--root",
-        str(root),
-        "--systems",
-        "justext",
-        "lexicon",
-        "--out",
-        str(preds),
-    )
+    code, _, err = predict_fast(capsys, root, preds)
     assert code == 0, err
     code, out, err = run(
         capsys,
