@@ -181,13 +181,16 @@ _ALIGNED = 0.5  # a sentence pair matches when half of the smaller one's content
 
 
 def _aligned(a: list[frozenset[int]], b: list[frozenset[int]], needed: int) -> int:
-    """How many sentences of `a` have a match in `b`; stops once `needed` is out of reach."""
-    hits = 0
+    """How many sentences of `a` have a match in `b`; stops once `needed` is out of reach.
+    (The inner loop is the ingest's hottest: no function calls in it.)"""
+    hits, n = 0, len(a)
+    sized = [(t, len(t)) for t in b]
     for i, s in enumerate(a):
-        if hits + len(a) - i < needed:
+        if hits + n - i < needed:
             break
-        for t in b:
-            if len(s & t) >= _ALIGNED * min(len(s), len(t)):
+        ls = len(s)
+        for t, lt in sized:
+            if len(s & t) >= _ALIGNED * (ls if ls < lt else lt):
                 hits += 1
                 break
     return hits

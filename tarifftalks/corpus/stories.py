@@ -302,10 +302,10 @@ def score_story(p: Profile, story: Story) -> tuple[int, list[str]]:
 class StoryIndex:
     """Stories in creation order; `assign` places a profiled article into one.
 
-    Only stories that could be joined are scored: those of the same round, or with an event
-    date within `NEAR_DAYS` (found through two small indexes), plus the few latest stories so
-    a new story's evidence says why it is new. That keeps an assignment independent of the
-    corpus size."""
+    Only stories that could be joined are scored: those with an event date within `NEAR_DAYS`,
+    or, for an undated article, those of its round (found through two small indexes), plus the
+    few latest stories so a new story's evidence says why it is new. That keeps an assignment
+    independent of the corpus size."""
 
     NEAR_DAYS = 2
     RECENT = 3
@@ -332,7 +332,9 @@ class StoryIndex:
 
     def candidates(self, p: Profile) -> set[str]:
         found = set(self._ids[-self.RECENT :])
-        if p.round is not None:
+        if p.round is not None and not p.dates:
+            # Without a date, a same-round story is the only way in; with one, a story of the
+            # same round but dated far away scores 3 - 3 and cannot be joined anyway.
             found |= self._by_round.get(p.round, set())
         pad = dt.timedelta(days=self.NEAR_DAYS)
         for first, last in p.dates:
