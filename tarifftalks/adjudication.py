@@ -159,6 +159,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
         kb = read_kb(paths.kb_path(root))
         gold = read_valid_gold_dir(gold_dir, docs.values(), kb, require_all=False)
     problems: list[str] = []
+    pending: list[str] = []
     for doc_id in sorted(a):
         diffs = disagreements(a[doc_id], b[doc_id], docs[doc_id].text)
         path = log_path(doc_id, root)
@@ -171,9 +172,11 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
             write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
             print(f"{path}: {len(diffs)} disagreement(s)")
         elif doc_id not in gold:
-            problems.append(f"{gold_dir / (doc_id + '.json')}: missing (both passes have it)")
+            pending.append(doc_id)  # passes made, adjudication not finished: not built yet
         else:
             problems += check_log(gold[doc_id], diffs, read_log(path), str(path))
+    if pending:
+        print(f"pending adjudication (passes, no gold yet): {', '.join(pending)}")
     for p in problems:
         print(p)
     if problems:
