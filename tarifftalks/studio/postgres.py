@@ -110,8 +110,16 @@ def _run(
     cmd: list[str], what: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> None:
     try:
+        # cwd "/": the postgres user may not enter the caller's folder (a checkout under /root),
+        # and initdb and pg_ctl fail when they cannot.
         proc = subprocess.run(
-            cmd, capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL
+            cmd,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            cwd="/",
         )
     except subprocess.TimeoutExpired:
         raise UserError(f"PostgreSQL: {what} did not finish in {timeout:.0f}s") from None
@@ -155,7 +163,8 @@ def _pg_ctl_start(state: dict[str, Any], prefix: list[str]) -> None:
 def _running(state: dict[str, Any], prefix: list[str]) -> bool:
     cmd = [*prefix, str(Path(state["bin"]) / "pg_ctl"), "-D", str(Path(state["dir"]) / "data")]
     try:
-        return subprocess.run([*cmd, "status"], capture_output=True, timeout=30).returncode == 0
+        done = subprocess.run([*cmd, "status"], capture_output=True, timeout=30, cwd="/")
+        return done.returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
