@@ -269,6 +269,14 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot read it ({exc})") from None
 
 
+def _print_capped(lines: list[str], what: str, limit: int = 50) -> None:
+    """The first `limit` lines, then a count: a round of thousands of tasks prints a page."""
+    for line in lines[:limit]:
+        print(line, file=sys.stderr)
+    if len(lines) > limit:
+        print(f"… and {len(lines) - limit} more {what}", file=sys.stderr)
+
+
 def _project_overlap(project: dict[str, Any]) -> int:
     wanted = project.get("maximum_annotations")
     return wanted if type(wanted) is int and wanted >= 1 else 1
@@ -299,13 +307,9 @@ def pull(
     kb = read_kb(kb_file) if kb_file.is_file() else None
     tasks = snapshot_export(conn, int(project["id"]), root=root)
     rounds, problems, notices = read_rounds(tasks, docs, kb, wanted)
-    for n in notices:
-        print(n, file=sys.stderr)
+    _print_capped(notices, "notice(s)")
     if problems:
-        for p in problems[:50]:
-            print(p, file=sys.stderr)
-        if len(problems) > 50:
-            print(f"… and {len(problems) - 50} more problem(s)", file=sys.stderr)
+        _print_capped(problems, "problem(s)")
         tids = sorted({p.split(" ", 2)[1] for p in problems if p.startswith("task ")})
         raise UserError(
             f"pull refused: {len(problems)} problem(s) in task(s) {', '.join(tids) or '?'}; "
@@ -318,6 +322,7 @@ def pull(
     per_doc: dict[str, dict[str, Any]] = {}
     passes: dict[str, tuple[dict, dict]] = {}
     logs: dict[str, str] = {}
+    doc_lines: list[str] = []
     for doc_id, r in sorted(rounds.items()):
         if len(r.versions) == 1:
             candidates[doc_id] = r.versions[0].gold
@@ -339,12 +344,12 @@ def pull(
             "disagreements": len(diffs),
             "decided": decided,
         }
-        print(
-            f"{doc_id} (task {r.task}): a = {va.who} (user {va.user}), b = {vb.who} "
-            f"(user {vb.user}): {render_figures(figures)}; {len(diffs)} disagreement(s)"
-            + (f", {decided} decided" if diffs else ""),
-            file=sys.stderr,
-        )
+        if diffs:
+            doc_lines.append(
+                f"{doc_id} (task {r.task}): a = {va.who} (user {va.user}), b = {vb.who} "
+                f"(user {vb.user}): {render_figures(figures)}; {len(diffs)} disagreement(s), "
+                f"{decided} decided"
+            )
         if not diffs:
             candidates[doc_id] = a
             continue
@@ -357,6 +362,12 @@ def pull(
         else:
             pending[doc_id] = {"disagreements": len(diffs), "decided": decided, "why": why}
 
+    _print_capped(doc_lines, "document(s) with disagreements")
+    if len(passes) > len(doc_lines):
+        print(
+            f"{len(passes) - len(doc_lines)} document(s): both annotators agree on everything",
+            file=sys.stderr,
+        )
     overall = None
     if passes:
         overall = layer_figures(
