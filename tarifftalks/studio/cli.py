@@ -51,25 +51,24 @@ def _os_errors(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
     return wrapper
 
 
-def port_number(value: str) -> int:
-    """argparse type: a TCP port, 1-65535."""
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is outside 1-65535")
-    return port
+def int_between(lo: int, hi: int | None = None) -> Callable[[str], int]:
+    """argparse type: an integer in [lo, hi] (no upper bound when hi is None)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
+        if n < lo or (hi is not None and n > hi):
+            bounds = f"is outside {lo}-{hi}" if hi is not None else f"must be at least {lo}"
+            raise argparse.ArgumentTypeError(f"{n} {bounds}")
+        return n
+
+    return parse
 
 
-def positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{n}: must be at least 1")
-    return n
+port_number = int_between(1, 65535)  # a TCP port
+positive_int = int_between(1)
 
 
 def _say(msg: str) -> None:
