@@ -11,8 +11,10 @@ annotator made up); note texts are prose, so only which item carries a note is c
 
 The log, `annotation/adjudication/<doc_id>.jsonl`, holds one decision per disagreement:
   {"id", "layer", "key", "text", "a", "b", "chosen": "a" | "b" | "other", "gold", "rule", "why"}
-`check_log` verifies that every disagreement has a decision naming a guideline rule and that the
-gold holds the chosen value, so the log and the gold cannot drift apart.
+Rows with an id `review:<layer>:<start>-<end>` record a change to an item both passes agreed on
+(a guideline decision made after the passes, a KB entry added later), with the new value in
+`gold`. `check_log` verifies that every disagreement has a decision naming a guideline rule and
+that the gold holds every chosen and reviewed value, so the log and the gold cannot drift apart.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from .shapes import LIST, NULL, STR, Shape
 
 LAYERS = ("lines", "entities", "clusters", "events", "notes")
 # A decision row of the log; `a`, `b` and `gold` hold values of any kind.
+# Log rows whose id starts with this record a change to an item both passes agreed on.
+REVIEW_PREFIX = "review:"
+
 LOG_ROW = Shape(
     {"id": STR},
     optional={
@@ -133,6 +138,20 @@ def check_log(
         if actual != expected:
             problems.append(
                 f"{name}: {diff['id']}: gold has {actual!r}, the log chose {expected!r}"
+            )
+    # Review rows: changes to items both passes agreed on (a later guideline decision, a KB entry
+    # added after the passes); the gold must hold their value too.
+    for d in log:
+        if not str(d.get("id", "")).startswith(REVIEW_PREFIX):
+            continue
+        layer, key = d.get("layer"), d.get("key")
+        if layer not in values or not _is_span(key) or not d.get("rule"):
+            problems.append(f"{name}: {d['id']}: review row needs layer, key [start, end], rule")
+            continue
+        if values[layer].get(tuple(key)) != d.get("gold"):
+            problems.append(
+                f"{name}: {d['id']}: gold has {values[layer].get(tuple(key))!r}, "
+                f"the review set {d.get('gold')!r}"
             )
     return problems
 
@@ -395,6 +414,8 @@ def skeleton_rows(diffs: list[dict[str, Any]], previous: list[Any]) -> list[dict
             rows.append({**diff, **{k: old.get(k) for k in DECISION_FIELDS}})
         else:
             rows.append({**diff, "chosen": None, "gold": None, "rule": "", "why": ""})
+    # Review rows are decisions on agreed items: no disagreement reopens them.
+    rows += [d for d in known.values() if d["id"].startswith(REVIEW_PREFIX)]
     return rows
 
 
