@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +53,8 @@ AUTHORED_KEYS: dict[str, type] = {
     "layout": str,
 }
 # A rewrite is looked for among the first members of the story an article joins (originals come
-# first: near_duplicate_of points to the earlier document); sentence sets of that many are cached.
+# first: near_duplicate_of points to the earlier document); their sentence sets are kept.
 PARAPHRASE_MEMBERS = 5
-SENTENCE_CACHE = 4096
 
 
 @dataclass
@@ -133,7 +131,7 @@ class Corpus:
         self.published: dict[str, str | None] = {}
         self.stories = StoryIndex()
         self.next_number = 0
-        self._sentences: OrderedDict[str, list[frozenset[int]]] = OrderedDict()
+        self._sentences: dict[str, list[frozenset[int]]] = {}
 
     @classmethod
     def load(cls, root: Path) -> Corpus:
@@ -165,29 +163,26 @@ class Corpus:
         sentences: list[frozenset[int]] | None = None,
     ) -> None:
         self.order[doc_id] = len(self.order)
-        if sentences is not None:
-            self._cache_sentences(doc_id, sentences)
         self.by_sha[sha256] = doc_id
         self.index.insert(doc_id, sketch)
         self.texts[doc_id] = text
         self.published[doc_id] = published
         self.stories.add(doc_id, story_id, prof)
+        # Only a story's first members are ever checked for a paraphrase: keep theirs.
+        if sentences is not None and len(self.stories.stories[story_id].members) <= (
+            PARAPHRASE_MEMBERS
+        ):
+            self._sentences[doc_id] = sentences
         n = doc_number(doc_id)
         if n is not None:
             self.next_number = max(self.next_number, n + 1)
 
     def sentences(self, doc_id: str) -> list[frozenset[int]]:
-        """Sentence content-word sets, recomputed from the text past a small cache."""
+        """Sentence content-word sets of a story's first members (kept once computed)."""
         got = self._sentences.get(doc_id)
         if got is None:
-            got = sentence_sets(self.texts[doc_id])
-            self._cache_sentences(doc_id, got)
+            got = self._sentences[doc_id] = sentence_sets(self.texts[doc_id])
         return got
-
-    def _cache_sentences(self, doc_id: str, sentences: list[frozenset[int]]) -> None:
-        self._sentences[doc_id] = sentences
-        if len(self._sentences) > SENTENCE_CACHE:
-            self._sentences.popitem(last=False)
 
     def paraphrase_of(self, a: Analysis, story_id: str) -> tuple[str | None, str]:
         """The earliest member of the story that the text retells in other words."""

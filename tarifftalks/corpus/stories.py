@@ -271,31 +271,33 @@ class Decision:
     evidence: str
 
 
-def score_story(p: Profile, story: Story) -> tuple[int, list[str]]:
+def score_story(p: Profile, story: Story, explain: bool = True) -> tuple[int, list[str]]:
+    """The score of `p` against a story and (if `explain`) the evidence, one phrase a signal."""
     score, why = 0, []
     if p.round is not None and story.rounds:
         if p.round in story.rounds:
             score += 3
-            why.append(f"same round ({ORDINAL_WORDS[p.round]})")
+            if explain:
+                why.append(f"same round ({ORDINAL_WORDS[p.round]})")
         else:
             score -= 4
-            theirs = "/".join(ORDINAL_WORDS[r] for r in sorted(story.rounds))
-            why.append(f"round {ORDINAL_WORDS[p.round]} vs {theirs}")
+            if explain:
+                theirs = "/".join(ORDINAL_WORDS[r] for r in sorted(story.rounds))
+                why.append(f"round {ORDINAL_WORDS[p.round]} vs {theirs}")
     if p.dates and story.dates:
         d = min(_distance(a, b) for a in p.dates for b in story.dates)
-        mine = ", ".join(_span(*x) for x in p.dates)
-        if d <= 1:
-            score += 3
-            why.append(f"event date {mine} within {d} day(s) of the story's")
-        elif d >= 3:
-            score -= 3
-            why.append(f"event date {mine} {d} days from the story's")
-        else:
-            why.append(f"event date {mine} {d} days from the story's (no evidence)")
-    shared = sorted(p.names & story.names)
+        score += 3 if d <= 1 else -3 if d >= 3 else 0
+        if explain:
+            mine = ", ".join(_span(*x) for x in p.dates)
+            if d <= 1:
+                why.append(f"event date {mine} within {d} day(s) of the story's")
+            else:
+                why.append(f"event date {mine} {d} days from the story's")
+    shared = p.names & story.names
     if len(shared) >= 2:
         score += 1
-        why.append("shared names " + ", ".join(shared[:5]))
+        if explain:
+            why.append("shared names " + ", ".join(sorted(shared)[:5]))
     return score, why
 
 
@@ -347,10 +349,15 @@ class StoryIndex:
     def ranked(self, p: Profile) -> list[tuple[int, str, list[str]]]:
         """(score, story_id, evidence) of the candidate stories, best first; ties go to the
         earlier story."""
-        scored = [(*score_story(p, self.stories[s]), s) for s in self.candidates(p)]
-        return sorted(
-            ((sc, sid, why) for sc, why, sid in scored), key=lambda x: (-x[0], self._order[x[1]])
+        scored = sorted(
+            ((score_story(p, self.stories[s], False)[0], s) for s in self.candidates(p)),
+            key=lambda x: (-x[0], self._order[x[1]]),
         )
+        # Words only for the few a decision shows.
+        return [
+            (sc, sid, score_story(p, self.stories[sid])[1] if k < 3 else [])
+            for k, (sc, sid) in enumerate(scored)
+        ]
 
     def assign(self, doc_id: str, p: Profile, near_duplicate_of: str | None = None) -> Decision:
         """Decide the story of `doc_id` (not added: call `add` once the row is written)."""
