@@ -26,6 +26,7 @@ from ..errors import UserError
 from ..text import iter_lines, sentences
 from .data import Doc, load_docs
 from .run import SYSTEMS, check_predictions, train_predict
+from .systems import recorded_choice
 
 # The prediction layer each of the baselines' scored layers is written to.
 _LAYER_KEY = {"boilerplate": "lines", "entities": "entities", "events": "events"}
@@ -87,31 +88,46 @@ def keep_content(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def choice_of_systems(systems: tuple[str, ...]) -> dict[str, str]:
+    """{prediction key: system}: each layer from the first listed system that predicts it."""
+    choice: dict[str, str] = {}
+    for system in systems:
+        for layer in SYSTEMS[system]:
+            if layer in _LAYER_KEY:
+                choice.setdefault(_LAYER_KEY[layer], system)
+    return choice
+
+
+def best_choice(root: Path) -> dict[str, str]:
+    """{prediction key: system}: the best system per layer that `tarifftalks baselines` chose on
+    every real document (`predict_choice` in baselines/results.json, chosen inside training
+    folds only), else the scikit-learn pipelines."""
+    recorded = recorded_choice(root / "baselines" / "results.json")
+    if recorded is None:
+        return choice_of_systems(DEFAULT_SYSTEMS)
+    return {_LAYER_KEY[layer]: system for layer, system in recorded.items()}
+
+
 def predict(
     targets: list[Document],
     train: list[Doc],
-    systems: tuple[str, ...] = DEFAULT_SYSTEMS,
+    choice: dict[str, str],
     log=print,
 ) -> list[dict[str, Any]]:
-    """Prediction records (scorer format) for `targets`, each layer from the first system in
-    `systems` that predicts it."""
+    """Prediction records (scorer format) for `targets`; `choice` maps each prediction layer
+    (lines, entities, events) to the system that predicts it."""
     docs = [text_only(d) for d in targets]
     records: dict[str, dict[str, Any]] = {d.doc_id: {"doc_id": d.doc_id} for d in docs}
-    source: dict[str, str] = {}
     texts = {d.doc_id: d.text for d in targets}
-    for system in systems:
-        keys = [_LAYER_KEY[x] for x in SYSTEMS[system] if x in _LAYER_KEY]
-        keys = [k for k in keys if k not in source]
-        if not keys:
-            continue
+    for system in dict.fromkeys(choice.values()):
+        keys = [k for k, s in choice.items() if s == system]
         t0 = time.perf_counter()
         preds = train_predict(system, train, docs)
         check_predictions(preds, texts, system)
         for p in preds:
             records[p["doc_id"]].update((k, p[k]) for k in keys if k in p)
-        source.update(dict.fromkeys(keys, system))
         log(f"  {system}: {', '.join(keys)} ({time.perf_counter() - t0:.1f}s)")
-    version = "baseline-" + "+".join(dict.fromkeys(source.values()))
+    version = "baseline-" + "+".join(dict.fromkeys(choice.values()))
     return [{**keep_content(r), "model_version": version} for r in records.values()]
 
 
@@ -137,19 +153,23 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from ..scoring.predictions import write_predictions
 
     root = Path(args.root).resolve() if args.root else paths.repo_root()
-    systems = tuple(dict.fromkeys(args.systems or DEFAULT_SYSTEMS))
-    unknown = [s for s in systems if s not in SYSTEMS]
-    if unknown:
-        raise UserError(
-            f"--systems: unknown {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}"
-        )
+    if args.systems:
+        systems = tuple(dict.fromkeys(args.systems))
+        unknown = [s for s in systems if s not in SYSTEMS]
+        if unknown:
+            raise UserError(
+                f"--systems: unknown {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}"
+            )
+        choice = choice_of_systems(systems)
+    else:
+        choice = best_choice(root)
     out = Path(args.out)
     if out.is_dir():
         raise UserError(f"{out}: is a folder, expected a file")
     targets = select(root, args.docs, args.unannotated)
     train = training_docs(root)
     print(f"training on {len(train)} adjudicated document(s); predicting {len(targets)}")
-    records = predict(targets, train, systems)
+    records = predict(targets, train, choice)
     try:
         write_predictions(out, records)
     except OSError as exc:
@@ -179,7 +199,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         nargs="+",
         choices=list(SYSTEMS),
         metavar="SYSTEM",
-        help=f"baselines to use, first one per layer wins (default: sklearn; {', '.join(SYSTEMS)})",
+        help="baselines to use, first one per layer wins (default: the best system per layer "
+        f"recorded by `tarifftalks baselines`; {', '.join(SYSTEMS)})",
     )
     p.add_argument("--out", required=True, help="prediction file to write (JSONL)")
     p.set_defaults(func=cmd_predict)
