@@ -157,11 +157,17 @@ class FastReader:
         # The reader skips blank lines (JSON whitespace only). A line that starts with another
         # byte is not blank; only the others are looked at one by one.
         filled = ends > starts
-        head = arr[np.minimum(starts, max(len(arr) - 1, 0))] if len(arr) else starts
-        maybe = np.flatnonzero(filled & np.isin(head, _JSON_SPACE))
-        for i in maybe.tolist():
-            filled[i] = bool(block[starts[i] : ends[i]].strip(b" \t\r"))
+        head = arr[np.minimum(starts, max(len(arr) - 1, 0))] if len(arr) else starts.copy()
+        for i in np.flatnonzero(filled & np.isin(head, _JSON_SPACE)).tolist():
+            rest = block[starts[i] : ends[i]].lstrip(b" \t\r")
+            filled[i] = bool(rest)
+            head[i] = rest[0] if rest else 0
         line_no = first_line + np.flatnonzero(filled)
+        # Only objects go to the reader: a line holding a bare `null` crashes pyarrow 26's
+        # JSON reader (a segmentation fault, not an error), and no other value is a record.
+        if (head[filled] != ord("{")).any():
+            self._careful_block(block, first_line)
+            return
         try:
             table = pj.read_json(
                 io.BytesIO(block),

@@ -255,7 +255,8 @@ def json_array_problem(content: str) -> str | None:
     if bad is None and isinstance(whole, list):
         return f"a JSON array of {len(whole)} item(s), not JSON Lines (one object per line)"
     first = head.split("\n", 1)[0]
-    if _loads(first)[1] is not None:  # its first line is no JSON value on its own
+    bad = _loads(first)[1]
+    if bad is not None and bad.startswith("not valid"):  # the first line is an unclosed array
         return "starts like a JSON array, not JSON Lines (one object per line)"
     return None
 
