@@ -108,7 +108,11 @@ def corpus(draw) -> tuple[dict[str, dict], dict[str, dict], dict[str, str]]:
                         "arguments": args,
                     }
                 )
-            chosen = draw(st.lists(st.sampled_from(lines), max_size=len(lines), unique=True))
+            chosen = (
+                draw(st.lists(st.sampled_from(lines), max_size=len(lines), unique=True))
+                if lines
+                else []
+            )
             label = st.sampled_from(["body", "title", "byline", "related"])
             rec: dict[str, Any] = {"doc_id": doc_id, "entities": ents, "events": events}
             rec["lines"] = [{"start": s, "end": e, "label": draw(label)} for s, e in chosen]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
@@ -25,9 +24,9 @@ import numpy as np
 from .. import schema
 from ..errors import UserError
 from . import columnar
-from .predictions import SHOWN_PROBLEMS, check_line, json_array_problem, problem_report
+from .predictions import SHOWN_PROBLEMS, check_line, refuse, refuse_array
 
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 16 << 20
 _JSON_SPACE = np.array([32, 9, 13], dtype=np.uint8)
 _MAX_OFFSET = 1 << 21  # offsets packed into keys below; longer texts take the careful path
 
@@ -171,7 +170,10 @@ class FastReader:
         try:
             table = pj.read_json(
                 io.BytesIO(block),
-                read_options=pj.ReadOptions(block_size=max(len(block), 1 << 16) + 1),
+                # blocks of ~1 MB are parsed on several threads (each holds whole lines)
+                read_options=pj.ReadOptions(
+                    block_size=max(1 << 20, int((ends - starts).max(initial=0)) + 2)
+                ),
                 parse_options=pj.ParseOptions(
                     explicit_schema=self.schema, unexpected_field_behavior="ignore"
                 ),
@@ -224,8 +226,10 @@ class FastReader:
 
         def unique_within_row(rows: np.ndarray, *cols: np.ndarray) -> None:
             k = columnar.keys(rows, *cols)
-            _, inv, cnt = np.unique(k, return_inverse=True, return_counts=True)
-            bad_rows(rows, cnt[inv] > 1)
+            ks = np.sort(k)
+            dup = ks[1:][ks[1:] == ks[:-1]]
+            if len(dup):
+                bad_rows(rows, np.isin(k, dup))
 
         # lines: spans of non-empty lines of the document, each once, known labels
         items, rows = _items(table, "lines")
@@ -285,6 +289,15 @@ class FastReader:
     def finish(self) -> tuple[columnar.Side | None, list[str], list[tuple[int, str]]]:
         """(the valid predictions of the scored documents as a Side — None when there are
         problems —, the predicted doc ids, every problem as (line, message))."""
+        docs = [b.doc[b.ok] for b in self.blocks]
+        if not self.careful:  # all rows passed the vectorized checks: only duplicates remain
+            all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+            if len(np.unique(all_docs)) == len(all_docs):
+                parts = [b.side for b in self.blocks if b.side is not None]
+                if not parts:
+                    parts.append(side_from_dicts([], len(self.ids), self.vocab))
+                pred_ids = [self.known[d] for d in np.sort(all_docs).tolist()]
+                return concat_sides(parts, len(self.ids)), pred_ids, []
         # every row in line order: (line, doc_id or None, problems)
         rows: list[tuple[int, str | None, list[str]]] = []
         for b in self.blocks:
@@ -538,11 +551,7 @@ def read_columns(
             first = fh.read(BLOCK_BYTES)
             if first.lstrip()[:1] == b"[":  # perhaps a JSON array: judged on the whole text
                 whole = first + fh.read()
-                why = json_array_problem(_utf8(path, whole))
-                if why:
-                    raise UserError(
-                        f"{path}: {why}; convert it, e.g. `jq -c '.[]' FILE > FILE.jsonl`"
-                    )
+                refuse_array(path, _utf8(path, whole))
                 first, whole = whole, b""
             side, pred_ids, problems = read_fast(_chunks(path, first, fh), texts, ids, vocab)
     except FileNotFoundError:
@@ -552,13 +561,7 @@ def read_columns(
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if problems:
-        for row in problem_report(path, problems, len(problems) if shown is None else shown):
-            print(row, file=sys.stderr)
-        err = UserError(
-            f"{path}: {len(problems)} problem(s) in the predictions (listed above); nothing scored"
-        )
-        err.problems = problems  # type: ignore[attr-defined]
-        raise err
+        refuse(path, problems, shown)
     assert side is not None
     return side, pred_ids
 
