@@ -15,7 +15,7 @@ from typing import Any
 
 from . import paths
 from .errors import UserError
-from .gold import read_gold_dir
+from .gold import read_kb
 
 PASSES = ("a", "b")
 
@@ -24,16 +24,39 @@ def passes_dir(root: Path | None = None) -> Path:
     return paths.annotation_dir(root) / "passes"
 
 
+def common_passes(
+    root: Path | None = None, base: Path | None = None
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Both passes (under `base`, default annotation/passes) on the documents both annotated
+    (possibly none). Each pass must pass the gold validator on the documents it has, so
+    agreement is only computed on records whose every reference resolves."""
+    from .corpus import load_documents
+    from .validate import read_valid_gold_dir
+
+    base = base or passes_dir(root)
+    docs = load_documents(root)
+    kb = read_kb(paths.kb_path(root))
+    a, b = (read_valid_gold_dir(base / p, docs, kb, require_all=False) for p in PASSES)
+    common = sorted(set(a) & set(b))
+    return {d: a[d] for d in common}, {d: b[d] for d in common}
+
+
 def read_passes(
     root: Path | None = None, base: Path | None = None
 ) -> tuple[dict[str, dict], dict[str, dict]]:
-    """Both passes (under `base`, default annotation/passes), on the documents both annotated."""
+    """`common_passes`, refusing when no document is in both."""
     base = base or passes_dir(root)
-    a, b = (read_gold_dir(base / p) for p in PASSES)
-    common = sorted(set(a) & set(b))
-    if not common:
+    a, b = common_passes(root, base)
+    if not a:
         raise UserError(f"{base}: no document annotated in both passes a and b")
-    return {d: a[d] for d in common}, {d: b[d] for d in common}
+    return a, b
+
+
+def _passes_if_any(root: Path | None, base: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Validated common passes, or empty when the pass folders do not exist (yet)."""
+    if not all((base / p).is_dir() for p in PASSES):
+        return {}, {}
+    return common_passes(root, base)
 
 
 def line_label_pairs(a: dict[str, dict], b: dict[str, dict]) -> tuple[list[str], list[str]]:
@@ -126,31 +149,120 @@ def _prf_row(name: str, s: dict[str, Any]) -> str:
     )
 
 
-def pilot_markdown(root: Path | None = None) -> str:
-    """One paragraph on the superseded pilot round (annotation/pilot), if it is there."""
-    try:
-        a, b = read_passes(root, paths.annotation_dir(root) / "pilot")
-    except UserError:
-        return ""
-    r = agreement(a, b)
-    return (
-        "\n\n**Pilot round (superseded, not in the gold).** Two passes made with a first draft "
-        "of the guidelines that listed every line label, TIMEX value and event trigger of the "
-        f"corpus agreed at kappa {r['boilerplate']['kappa']:.3f}, entity F1 "
-        f"{r['entities']['strict']['f1']:.3f}, trigger-C F1 {r['events']['trigger_c']['f1']:.3f},"
-        f" arg-C F1 {r['events']['arg_c']['f1']:.3f}: a measure of copying from an answer key, "
-        "not of reliability. The guidelines were rewritten as rules with examples and both passes "
-        "redone by new annotators; the figures above are from those (`annotation/pilot/README.md`)."
+SUPERSEDED = (
+    (
+        "pilot",
+        "Round 1 (pilot)",
+        "made with a first draft of the guidelines that listed every line label, TIMEX value and "
+        "event trigger of the corpus: a measure of copying from an answer key",
+    ),
+    (
+        "superseded/round2",
+        "Round 2",
+        "made with guidelines that quoted the corpus texts 141 times (59 % of entity mentions "
+        "and 58 % of triggers lay inside quoted text): a measure of reading the answers off "
+        "the examples",
+    ),
+)
+
+
+def superseded_markdown(root: Path | None = None) -> str:
+    """One paragraph per superseded round kept for transparency (not in the gold)."""
+    out = []
+    for folder, name, why in SUPERSEDED:
+        a, b = _passes_if_any(root, paths.annotation_dir(root) / folder)
+        if not a:
+            continue
+        r = agreement(a, b)
+        out.append(
+            f"**{name} (superseded, not in the gold, `annotation/{folder}/`).** Two passes {why}, "
+            f"agreed at kappa {r['boilerplate']['kappa']:.3f}, entity F1 "
+            f"{r['entities']['strict']['f1']:.3f}, trigger-C F1 "
+            f"{r['events']['trigger_c']['f1']:.3f}, arg-C F1 {r['events']['arg_c']['f1']:.3f}."
+        )
+    return "\n\n" + "\n\n".join(out) if out else ""
+
+
+def layer_figures(ref: dict[str, dict], other: dict[str, dict]) -> dict[str, float]:
+    """The headline figure per layer of `other` against `ref` (both keyed by doc_id)."""
+    r = agreement(ref, other)
+    return {
+        "boilerplate kappa": r["boilerplate"]["kappa"],
+        "entities strict F1": r["entities"]["strict"]["f1"],
+        "trigger-C F1": r["events"]["trigger_c"]["f1"],
+        "arg-C F1": r["events"]["arg_c"]["f1"],
+        "realis accuracy": r["events"]["realis"]["accuracy"],
+    }
+
+
+def comparison_table(root: Path | None = None) -> dict[str, dict[str, dict[str, float]]]:
+    """{group: {comparison: {layer: figure}}} for the real and the authored documents:
+    pass A vs pass B, and each pass vs the adjudicated gold (documents with all three)."""
+    from .corpus import load_documents
+    from .validate import read_valid_gold_dir
+
+    a, b = read_passes(root)
+    docs = load_documents(root)
+    kb = read_kb(paths.kb_path(root))
+    gold = read_valid_gold_dir(paths.gold_dir(root), docs, kb, require_all=False)
+    authored = {d.doc_id: d.authored for d in docs}
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for group, flag in (("real", False), ("authored", True)):
+        ids = [d for d in sorted(a) if authored.get(d) is flag and d in gold]
+        if not ids:
+            continue
+
+        def pick(x: dict[str, dict], keep: list[str] = ids) -> dict[str, dict]:
+            return {d: x[d] for d in keep}
+
+        out[group] = {
+            "documents": {"n": float(len(ids))},
+            "A vs B": layer_figures(pick(a), pick(b)),
+            "A vs gold": layer_figures(pick(gold), pick(a)),
+            "B vs gold": layer_figures(pick(gold), pick(b)),
+        }
+    return out
+
+
+def comparison_markdown(table: dict[str, dict[str, dict[str, float]]]) -> str:
+    comparisons = ("A vs B", "A vs gold", "B vs gold")
+    head = "| layer | " + " | ".join(
+        f"{g} ({int(t['documents']['n'])} docs): {c}" for g, t in table.items() for c in comparisons
     )
+    sep = "|---|" + "---:|" * (len(table) * len(comparisons))
+    layers = next(iter(table.values()))["A vs B"].keys() if table else []
+    rows = [
+        f"| {layer} | "
+        + " | ".join(f"{t[c][layer]:.3f}" for t in table.values() for c in comparisons)
+        + " |"
+        for layer in layers
+    ]
+    return "\n".join([head + " |", sep, *rows])
 
 
 def agreement_markdown(root: Path | None = None) -> str:
-    """The card's agreement section, recomputed from the passes (and the pilot, if present)."""
-    try:
-        a, b = read_passes(root)
-    except UserError:
+    """The card's agreement section, recomputed from the passes (and the pilot, if present).
+    Only absent passes give the placeholder: a broken pass is an error, not a silent omission."""
+    a, b = _passes_if_any(root, passes_dir(root))
+    if not a:
         return "_Agreement is computed once both annotation passes exist (annotation/passes/)._"
-    return render_agreement(agreement(a, b)) + pilot_markdown(root)
+    parts = [render_agreement(agreement(a, b))]
+    try:
+        table = comparison_table(root)
+    except UserError:
+        table = {}
+    if table:
+        parts.append(
+            "**Two figures per layer.** *A vs B* scores one pass against the other. The "
+            "annotators are independent sessions of one language model that read only the "
+            "guidelines, the inventory, the KB, the event registry and the text (never the other "
+            "pass or the gold), so A vs B measures that annotator's self-consistency under the "
+            "guidelines, an upper bound on what two human annotators would reach, not human "
+            "agreement. *A vs gold* and *B vs gold* score each pass against the adjudicated gold: "
+            "how far a careful reader of the guidelines lands from the decided annotation, the "
+            "better guide to how hard each layer is.\n\n" + comparison_markdown(table)
+        )
+    return "\n\n".join(parts) + superseded_markdown(root)
 
 
 def render_agreement(r: dict[str, Any]) -> str:
@@ -199,9 +311,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else paths.repo_root()
     figures = agreement(*read_passes(root))
     if args.json:
+        figures["against_gold"] = comparison_table(root)
         print(json.dumps(figures, indent=2, sort_keys=True))
     else:
-        print(render_agreement(figures) + pilot_markdown(root))
+        print(agreement_markdown(root))
     return 0
 
 

@@ -1,7 +1,8 @@
 """The `tarifftalks` command. Each subcommand lives in the module that owns the work; a module
 exposes `register(subparsers)`, which adds its parser and sets `func(args) -> int`.
 
-User mistakes raise `UserError` and end as one line on stderr with exit code 2 — never a traceback.
+User mistakes raise `UserError` and end as one line on stderr with exit code 2 — never a traceback;
+an OSError that reaches `main` ends the same way, naming its path.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ import importlib
 import os
 import sys
 
-from .errors import UserError
+from .errors import UserError, os_error_message
 
 # Modules that contribute subcommands, in the order `--help` lists them.
 _COMMAND_MODULES = (
     "tarifftalks.commands",
+    "tarifftalks.corpus.ingest",
     "tarifftalks.agreement",
     "tarifftalks.adjudication",
     "tarifftalks.scoring.cli",
     "tarifftalks.studio.cli",
     "tarifftalks.baselines.cli",
+    "tarifftalks.baselines.predict",
 )
 
 
@@ -54,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"tarifftalks {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # The one boundary for file-system failures no reader foresaw (a folder where a file
+        # belongs, a read-only or full disk, a symlink loop): the path and the reason, one line.
+        print(f"tarifftalks {args.command}: error: {os_error_message(exc)}", file=sys.stderr)
+        return UserError.exit_code
     except KeyboardInterrupt:
         print(f"tarifftalks {args.command}: interrupted", file=sys.stderr)
         return 130

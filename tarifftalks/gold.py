@@ -29,9 +29,41 @@ from typing import Any
 
 from . import paths
 from .errors import UserError
-from .io import read_jsonl, write_text_atomic
+from .io import parse_json, present, read_jsonl, read_text, write_text_atomic
+from .shapes import INT, NULL, STR, ListOf, Shape, refusal, shape_problems
 
 LAYERS = ("lines", "entities", "events")
+
+# The kinds of every key of a gold record (the values are checked by `validate.validate_gold`).
+_SPAN = {"start": INT, "end": INT}
+GOLD_SHAPE = Shape(
+    {
+        "doc_id": STR,
+        "file": STR,
+        "sha256": STR,
+        "lines": ListOf(Shape({**_SPAN, "label": STR})),
+        "entities": ListOf(
+            Shape(
+                {"id": STR, **_SPAN, "text": STR, "type": STR},
+                optional={k: (STR, NULL) for k in ("level", "entity", "kb", "timex")},
+            )
+        ),
+        "events": ListOf(
+            Shape(
+                {
+                    "id": STR,
+                    "type": STR,
+                    "realis": STR,
+                    "trigger": Shape({**_SPAN, "text": STR}),
+                    "arguments": ListOf(Shape({"mention": STR, "role": STR})),
+                },
+                optional={"cluster": (STR, NULL)},
+            )
+        ),
+    },
+    optional={"notes": ListOf(Shape({"text": STR}, optional={"about": (STR, NULL)}))},
+)
+KB_SHAPE = Shape({"id": STR}, optional={"name": STR, "type": STR, "aliases": ListOf(STR)})
 
 
 def canonicalize(gold: dict[str, Any]) -> dict[str, Any]:
@@ -134,34 +166,46 @@ def gold_file(doc_id: str, directory: Path | None = None) -> Path:
 
 
 def read_gold_file(path: Path) -> dict[str, Any]:
-    """Parse one gold file; malformed JSON or a missing layer is a one-line UserError."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: malformed JSON at line {exc.lineno} ({exc.msg})") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a JSON object")
-    missing = [k for k in ("doc_id", "file", "sha256", *LAYERS) if k not in data]
-    if missing:
-        raise UserError(f"{path}: missing field(s) {', '.join(missing)}")
+    """Parse one gold file and check the kind of every key (`GOLD_SHAPE`); anything else is a
+    UserError with one `path: where: problem` line per problem."""
+    data = parse_json(read_text(path), str(path))
+    problems = shape_problems(data, GOLD_SHAPE)
+    if problems:
+        raise refusal([f"{path}: {p}" for p in problems])
     data.setdefault("notes", [])
     return data
 
 
 def read_gold_dir(directory: Path | None = None) -> dict[str, dict[str, Any]]:
-    """All gold files of a folder, keyed by doc_id, in doc_id order."""
+    """All gold files of a folder, keyed by doc_id, in doc_id order. Two files claiming one
+    doc_id (an editor's `tt-001.old.json` backup) are an error naming both: keeping either
+    silently would drop the other's annotation."""
     directory = directory or paths.gold_dir()
     if not directory.is_dir():
         raise UserError(f"{directory}: gold folder not found")
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
+    source: dict[str, Path] = {}
+    problems: list[str] = []
     for path in sorted(directory.glob("*.json")):
-        gold = read_gold_file(path)
-        out[gold["doc_id"]] = gold
-    return out
+        if path.name.startswith("."):  # editor locks and temp files, never gold
+            continue
+        try:
+            gold = read_gold_file(path)
+        except UserError as exc:
+            problems += str(exc).splitlines()
+            continue
+        doc_id = gold["doc_id"]
+        if doc_id in source:
+            problems.append(
+                f"{path}: doc_id {doc_id!r} is also claimed by {source[doc_id]}; "
+                "keep one file per document"
+            )
+            continue
+        source[doc_id] = path
+        out[doc_id] = gold
+    if problems:
+        raise refusal(problems)
+    return dict(sorted(out.items()))
 
 
 def write_gold(gold: dict[str, Any], directory: Path | None = None) -> Path:
@@ -171,11 +215,8 @@ def write_gold(gold: dict[str, Any], directory: Path | None = None) -> Path:
 
 
 def read_kb(path: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The knowledge base: one JSON object per line with id, name, type, aliases."""
+    """The knowledge base: one JSON object per line with id, name, type, aliases; ids unique."""
     path = path or paths.kb_path()
-    if not path.is_file():
+    if not present(path):
         return {}
-    kb = {}
-    for row in read_jsonl(path):
-        kb[row["id"]] = row
-    return kb
+    return {row["id"]: row for row in read_jsonl(path, KB_SHAPE, unique="id")}

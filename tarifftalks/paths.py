@@ -36,5 +36,13 @@ def kb_path(root: Path | None = None) -> Path:
     return annotation_dir(root) / "kb.jsonl"
 
 
+def output_dir(name: str, root: Path | None = None) -> Path:
+    """A folder the build writes (swapped in whole): first repaired if a killed build left it
+    mid-swap, so every reader that asks for it here sees a complete folder."""
+    from .io import recover_dir
+
+    return recover_dir((root or repo_root()) / name)
+
+
 def dataset_dir(root: Path | None = None) -> Path:
-    return (root or repo_root()) / "dataset"
+    return output_dir("dataset", root)

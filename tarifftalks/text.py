@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 # Hyphens and dashes that join two names ("U.S.-Japan", "Rwanda–Congo") split into three tokens,
 # so entity boundaries inside such compounds fall on token boundaries.
-_EXTRA_INFIXES = (r"(?<=[A-Za-z0-9.])[-\u2013\u2014](?=[A-Za-z])",)
+# Markup left by a scraper ("round</h1>", "Topix&nbsp;rose") splits off the words it is glued to,
+# so a word inside a tag residue still has token boundaries.
+_EXTRA_INFIXES = (
+    r"(?<=[A-Za-z0-9.])[-\u2013\u2014](?=[A-Za-z])",
+    r"[<>]",
+    r"[.,;:!?](?=[<&])",
+    r"&(?:nbsp|amp|raquo|laquo|quot|lt|gt|mdash|ndash);",
+)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The gold validator (SPEC §4.4): every rule reports `file: item: problem`.
 
 The rules, each with its own test in tests/test_validate.py:
+  shape       every key has its JSON kind (`gold.GOLD_SHAPE`), checked before any other rule
   hash        the file's sha256 must equal the text's
   schema      labels, types, levels, realis, event types and roles come from `schema`
   bounds      offsets are integers with 0 <= start < end <= len(text)
@@ -21,6 +22,9 @@ from typing import Any
 
 from . import schema
 from .corpus import Document, sha256_text
+from .errors import UserError
+from .gold import GOLD_SHAPE, read_gold_dir
+from .shapes import shape_problems
 from .text import iter_lines
 
 _TIMEX = re.compile(
@@ -52,8 +56,14 @@ def validate_gold(
     kb: dict[str, Any] | None = None,
     source: str | None = None,
 ) -> list[str]:
-    """All problems of one gold record against its document; empty when valid."""
-    src = source or f"{gold.get('doc_id', '?')}.json"
+    """All problems of one gold record against its document; empty when valid. The kinds of
+    all keys are checked first (`gold.GOLD_SHAPE`): if any is wrong, those are the problems,
+    and the value rules below can rely on every string being a string."""
+    doc_id = gold.get("doc_id") if isinstance(gold, dict) else None
+    src = source or f"{doc_id if isinstance(doc_id, str) else '?'}.json"
+    shape = shape_problems(gold, GOLD_SHAPE)
+    if shape:
+        return [f"{src}: {p}" for p in shape]
     text = doc.text
     out: list[str] = []
 
@@ -197,3 +207,21 @@ def validate_dir(
         for doc_id in sorted(set(docs) - set(gold_by_doc)):
             problems.append(f"{folder / (doc_id + '.json')}: file: missing")
     return problems
+
+
+def read_valid_gold_dir(
+    folder: Path,
+    docs: Iterable[Document],
+    kb: dict[str, Any] | None,
+    require_all: bool = True,
+) -> dict[str, dict[str, Any]]:
+    """The gold of `folder` if it passes every rule, else a UserError naming the first problem
+    and how many there are: what build, agreement and adjudicate read, so none of them ever
+    computes on a record the validator would refuse."""
+    gold = read_gold_dir(folder)
+    problems = validate_dir(gold, docs, kb, folder, require_all=require_all)
+    if problems:
+        hint = f"tarifftalks validate --gold {folder}" + ("" if require_all else " --partial")
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(f"{problems[0]}{more}; run `{hint}`")
+    return gold

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tarifftalks.cli import main
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -31,3 +33,11 @@ def hf_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return home
+
+
+def run_cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    """`tarifftalks ARGV…` in-process: (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

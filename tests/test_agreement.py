@@ -85,3 +85,16 @@ def test_both_passes_cover_every_document_and_validate():
 def test_card_agreement_equals_a_recomputation():
     card = (REPO / "dataset" / "README.md").read_text()
     assert agreement_markdown(REPO) in card
+
+
+def test_layer_figures_are_the_hand_computed_fractions():
+    from tarifftalks.agreement import comparison_markdown, layer_figures
+
+    f = layer_figures({"tt-fix": fixture_gold()}, {"tt-fix": _pass_b()})
+    assert f["boilerplate kappa"] == pytest.approx(12 / 17)
+    assert f["entities strict F1"] == pytest.approx(8 / 9)
+    assert f["trigger-C F1"] == pytest.approx(6 / 7)
+    assert f["arg-C F1"] == pytest.approx(12 / 13)
+    table = {"real": {"documents": {"n": 1.0}, "A vs B": f, "A vs gold": f, "B vs gold": f}}
+    md = comparison_markdown(table)
+    assert "real (1 docs): A vs gold" in md and f"{12 / 17:.3f}" in md

@@ -11,10 +11,17 @@ from pathlib import Path
 import pytest
 
 from tarifftalks.corpus import load_documents
+from tarifftalks.errors import UserError
 from tarifftalks.release import build_dataset
 from tarifftalks.release.card import split_front_matter
 from tarifftalks.release.features import CONFIGS, FEATURES
-from tarifftalks.splits import SPLITS, loso_folds, split_of_documents
+from tarifftalks.splits import (
+    SPLITS,
+    loso_folds,
+    loso_folds_all,
+    read_frozen_splits,
+    split_of_documents,
+)
 
 from .conftest import REPO
 
@@ -40,8 +47,9 @@ def test_load_dataset_offline_every_config_and_split(built, hf_offline, config):
     from datasets import ClassLabel, load_dataset
 
     ds = load_dataset(str(built.resolve()), config)
-    assert sorted(ds) == sorted(SPLITS)
-    for split in SPLITS:
+    present = sorted(set(split_of_documents(load_documents(REPO), REPO).values()))
+    assert sorted(ds) == present
+    for split in present:
         assert ds[split].num_rows > 0
         assert ds[split].features == FEATURES[config]()
     if config == "boilerplate":
@@ -65,6 +73,8 @@ def test_no_document_in_two_splits_and_no_story_either(built):
     seen: dict[str, str] = {}
     stories: dict[str, str] = {}
     for split in SPLITS:
+        if not (built / "data" / "documents" / f"{split}.parquet").exists():
+            continue
         table = pq.read_table(built / "data" / "documents" / f"{split}.parquet")
         for doc_id, story in zip(
             table["doc_id"].to_pylist(), table["story_id"].to_pylist(), strict=True
@@ -72,22 +82,44 @@ def test_no_document_in_two_splits_and_no_story_either(built):
             assert doc_id not in seen, f"{doc_id} in {seen[doc_id]} and {split}"
             assert stories.setdefault(story, split) == split
             seen[doc_id] = split
-    assert len(seen) == 5
+    assert len(seen) == len(load_documents(REPO))
     # A near-duplicate never sits across splits.
     assert seen["tt-000"] == seen["tt-001"]
 
 
-def test_splits_are_temporal_and_folds_leave_one_story_out():
+def test_frozen_splits_follow_stories_and_challenge_is_authored_only():
     docs = load_documents(REPO)
-    split = split_of_documents(docs)
-    published = {d.doc_id: d.published for d in docs}
-    latest_train = max(published[d] for d, s in split.items() if s == "train")
-    assert all(published[d] >= latest_train for d, s in split.items() if s == "test")
+    split = split_of_documents(docs, REPO)
+    frozen = read_frozen_splits(REPO)
+    for d in docs:
+        if d.authored:
+            assert split[d.doc_id] == "challenge"
+        else:
+            assert split[d.doc_id] == frozen.get(d.story_id, "train")
+    real_stories = {d.story_id for d in docs if not d.authored}
+    challenge_stories = {d.story_id for d in docs if split[d.doc_id] == "challenge"}
+    assert not real_stories & challenge_stories
     folds = loso_folds(docs)
-    assert len(folds) == len({d.story_id for d in docs})
+    assert len(folds) == len(real_stories)
+    real_ids = sorted(d.doc_id for d in docs if not d.authored)
     for f in folds:
         assert not set(f["train"]) & set(f["test"])
-        assert sorted(f["train"] + f["test"]) == sorted(published)
+        assert sorted(f["train"] + f["test"]) == real_ids
+    assert sorted(x for f in loso_folds_all(docs) for x in f["test"]) == sorted(split)
+
+
+def test_frozen_splits_file_refuses_bad_shapes(tmp_path):
+    (tmp_path / "annotation").mkdir()
+    path = tmp_path / "annotation" / "splits.json"
+    for bad in (
+        '["train"]',
+        '{"train": "round1"}',
+        '{"dev": []}',
+        '{"train": ["a"], "test": ["a"]}',
+    ):
+        path.write_text(bad)
+        with pytest.raises(UserError, match="splits.json"):
+            read_frozen_splits(tmp_path)
 
 
 def test_rebuild_is_byte_identical(built, tmp_path):

@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -121,9 +120,8 @@ def test_atomic_writes_get_the_modes_of_the_umask(tmp_path, umask_027):
     assert _mode(tmp_path / "a.txt") == 0o640
     io.write_bytes_atomic(tmp_path / "secret", b"s", mode=0o600)  # asked for explicitly
     assert _mode(tmp_path / "secret") == 0o600
-    staging = Path(tempfile.mkdtemp(dir=tmp_path))  # 0700
-    (staging / "f").write_text("z")
-    io.replace_dir_atomic(staging, tmp_path / "out")
+    with io.staged_dir(tmp_path / "out") as staging:  # tempfile.mkdtemp makes it 0700
+        (staging / "f").write_text("z")
     assert _mode(tmp_path / "out") == 0o777 & ~umask_027
 
 

@@ -212,7 +212,6 @@ def test_the_command_lists_all_problems_and_scores_nothing(
         (["--pred", "/nonexistent/preds.jsonl"], "file not found"),
         (["--pred", "."], "is a folder"),
         (["--layers", "entities,sentiment", "--pred", "x"], "unknown layer"),
-        (["--bootstrap", "-1", "--pred", "x"], "--bootstrap"),
         ([], "--pred FILE is required"),
     ],
 )

@@ -176,6 +176,21 @@ def test_rule_schema(mutate, message):
     assert any(message in p for p in broken(mutate))
 
 
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda g: g["events"][0].update(type=["Travel"]), "events[0].type: expected a string"),
+        (lambda g: g["events"][0].update(arguments="m2"), "events[0].arguments: expected a list"),
+        (lambda g: g["entities"][0].update(id=["m1"]), "entities[0].id: expected a string"),
+        (lambda g: g.update(notes=["note"]), "notes[0]: expected an object, got a string"),
+        (lambda g: g["lines"][0].pop("label"), "lines[0]: missing label"),
+    ],
+)
+def test_rule_shape_comes_first(mutate, message):
+    out = broken(mutate)  # only the shape problem: value rules wait until shapes are right
+    assert len(out) == 1 and out[0].startswith(f"fixture.json: {message}")
+
+
 def test_rule_bounds():
     out = broken(lambda g: g["entities"][-1].update(end=len(TEXT) + 5))
     assert any("outside the text" in p for p in out)

@@ -19,6 +19,12 @@ from ..errors import UserError
 from ..splits import SPLITS
 from .features import CONFIGS, DEFAULT_CONFIG, FEATURES
 
+
+def present_splits(files: dict, config: str) -> list[str]:
+    """The splits of a config that have a file (empty splits are not written)."""
+    return [s for s in SPLITS if (config, s) in files]
+
+
 _MARKER = re.compile(r"<!-- generated:([a-z_]+) -->")
 
 
@@ -53,13 +59,16 @@ def yaml_header(
         }
         if config == DEFAULT_CONFIG:
             entry["default"] = True
-        entry["data_files"] = [{"split": s, "path": f"data/{config}/{s}.parquet"} for s in SPLITS]
+        entry["data_files"] = [
+            {"split": s, "path": f"data/{config}/{s}.parquet"}
+            for s in present_splits(files, config)
+        ]
         configs.append(entry)
         splits = SplitDict()
-        for s in SPLITS:
+        for s in present_splits(files, config):
             f = files[(config, s)]
             splits.add(SplitInfo(name=s, num_bytes=f["bytes"], num_examples=f["rows"]))
-        size = sum(files[(config, s)]["bytes"] for s in SPLITS)
+        size = sum(files[(config, s)]["bytes"] for s in present_splits(files, config))
         info = DatasetInfo(
             features=FEATURES[config](),
             config_name=config,

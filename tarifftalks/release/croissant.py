@@ -8,7 +8,7 @@ from typing import Any
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from ..splits import SPLITS
+from .card import present_splits
 from .features import CONFIGS, FEATURES
 
 _CONTEXT = {
@@ -94,7 +94,7 @@ def croissant_json(static: dict[str, Any], files: dict, fingerprint: str) -> str
     record_sets = []
     for config in CONFIGS:
         ids = []
-        for split in SPLITS:
+        for split in present_splits(files, config):
             f = files[(config, split)]
             fid = f"{config}-{split}-parquet"
             ids.append(fid)
@@ -109,12 +109,13 @@ def croissant_json(static: dict[str, Any], files: dict, fingerprint: str) -> str
                 }
             )
         features: Features = FEATURES[config]()
+        split_names = ", ".join(present_splits(files, config))
         record_sets.append(
             {
                 "@type": "cr:RecordSet",
                 "@id": config,
                 "name": config,
-                "description": f"TariffTalks `{config}` config (splits: {', '.join(SPLITS)}).",
+                "description": f"TariffTalks `{config}` config (splits: {split_names}).",
                 "field": [_field(config, n, ft, ids) for n, ft in features.items()],
             }
         )

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..argtypes import bootstrap_count, non_negative_int
 from ..errors import UserError
 
-SPLIT_CHOICES = ("train", "validation", "test", "all")
+SPLIT_CHOICES = ("train", "validation", "test", "challenge", "all")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,13 +42,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--bootstrap",
-        type=int,
+        type=bootstrap_count,
         default=DEFAULT_RESAMPLES,
         metavar="N",
         help=f"bootstrap resamples for the 95%% intervals (default {DEFAULT_RESAMPLES}; 0: none)",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"bootstrap seed ({DEFAULT_SEED})"
+        "--seed",
+        type=non_negative_int,
+        default=DEFAULT_SEED,
+        help=f"bootstrap seed ({DEFAULT_SEED})",
     )
     p.add_argument(
         "--export-gold",
@@ -76,12 +80,14 @@ def load_split_gold(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Gold records of a split (by doc_id) and the texts of every corpus document."""
     from ..corpus import load_documents, sha256_text
+    from ..corpus.status import status_of
     from ..gold import read_gold_dir
     from ..splits import split_of_documents
 
     docs = load_documents()
     texts = {d.doc_id: d.text for d in docs}
-    splits = split_of_documents(docs)
+    # The release's splits: over adjudicated documents only (the others are pending).
+    splits = split_of_documents([d for d in docs if status_of(d.doc_id) == "adjudicated"])
     wanted = sorted(i for i, s in splits.items() if split == "all" or s == split)
     gold = read_gold_dir(gold_dir)
     where = gold_dir or "annotation/gold"
@@ -103,8 +109,6 @@ def run(args: argparse.Namespace) -> int:
     from .report import format_table, to_json
     from .score import score_columns
 
-    if args.bootstrap < 0:
-        raise UserError("--bootstrap: must be 0 or more")
     layers = _layers(args.layers)
     gold, texts = load_split_gold(args.split, args.gold)
     if args.export_gold:
