@@ -21,7 +21,7 @@ echo "install-studio: $VENV, chromium (log: $STEPS_LOG)" >&2
 if [ ! -x "$VENV/bin/python" ]; then
   step "create $VENV ($("$PYTHON" -V 2>&1))" "$PYTHON" -m venv "$VENV"
 fi
-want=$(stamp "$VENV" constraints-studio.txt)
+want=$(stamp "$VENV" constraints-studio.txt scripts/steps.sh)
 if [ "$(cat "$VENV/.tarifftalks-stamp" 2>/dev/null)" = "$want" ] &&
   "$VENV/bin/python" -c "import label_studio, sys; sys.exit(label_studio.__version__ != '$LS_VERSION')" 2>/dev/null; then
   echo "  label-studio $LS_VERSION up to date" >&2
