@@ -17,7 +17,9 @@ from tarifftalks.corpus.manifest import code_number, doc_id_of, file_name_of, nu
 from .conftest import REPO
 from .conftest import run_cli as run
 
-SEEDS = sorted((REPO / "seeds").glob("0*.txt"))
+# The five real (scraped) seeds, the project's own documents left out.
+SEED_ROWS = [r for r in read_manifest(REPO) if not r["authored"]]
+SEEDS = [REPO / "seeds" / str(r["file"]) for r in SEED_ROWS]
 
 
 def seed(n: int) -> Path:
@@ -26,6 +28,19 @@ def seed(n: int) -> Path:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def five_seeds(tmp_path: Path) -> Path:
+    """A root holding only the five real seeds and their manifest rows, byte for byte."""
+    root = tmp_path / "five"
+    (root / "seeds").mkdir(parents=True)
+    for p in SEEDS:
+        (root / "seeds" / p.name).write_bytes(p.read_bytes())
+    lines = (REPO / "seeds" / "manifest.jsonl").read_bytes().splitlines(keepends=True)
+    (root / "seeds" / "manifest.jsonl").write_bytes(b"".join(lines[: len(SEEDS)]))
+    assert [r["doc_id"] for r in read_manifest(root)] == [r["doc_id"] for r in SEED_ROWS]
+    return root
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -137,7 +152,8 @@ def test_manifest_write_failure_is_one_line(repo_copy, tmp_path, monkeypatch, ca
 # --- appending, duplicates, idempotence -----------------------------------------------------
 
 
-def test_existing_rows_are_kept_byte_for_byte_and_ids_continue(repo_copy, tmp_path, capsys):
+def test_existing_rows_are_kept_byte_for_byte_and_ids_continue(five_seeds, tmp_path, capsys):
+    repo_copy = five_seeds
     manifest = repo_copy / "seeds" / "manifest.jsonl"
     old = manifest.read_bytes()
     new = tmp_path / "new.txt"
@@ -177,7 +193,8 @@ def test_exact_copy_under_another_name_is_skipped(tmp_path, capsys):
     assert len(read_manifest(root)) == 1
 
 
-def test_dry_run_writes_nothing(repo_copy, tmp_path, capsys):
+def test_dry_run_writes_nothing(five_seeds, tmp_path, capsys):
+    repo_copy = five_seeds
     before = snapshot(repo_copy)
     new = tmp_path / "new.txt"
     new.write_text(
