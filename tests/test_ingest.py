@@ -14,12 +14,10 @@ from tarifftalks.corpus import load_documents, read_manifest
 from tarifftalks.corpus import manifest as manifest_mod
 from tarifftalks.corpus.manifest import code_number, doc_id_of, file_name_of, number_code
 
-from .conftest import REPO
+from .conftest import REPO, seed_rows
 from .conftest import run_cli as run
 
-# The five real (scraped) seeds, the project's own documents left out.
-SEED_ROWS = [r for r in read_manifest(REPO) if not r["authored"]]
-SEEDS = [REPO / "seeds" / str(r["file"]) for r in SEED_ROWS]
+SEEDS = [REPO / "seeds" / str(r["file"]) for r in seed_rows()]
 
 
 def seed(n: int) -> Path:
@@ -28,19 +26,6 @@ def seed(n: int) -> Path:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture()
-def five_seeds(tmp_path: Path) -> Path:
-    """A root holding only the five real seeds and their manifest rows, byte for byte."""
-    root = tmp_path / "five"
-    (root / "seeds").mkdir(parents=True)
-    for p in SEEDS:
-        (root / "seeds" / p.name).write_bytes(p.read_bytes())
-    lines = (REPO / "seeds" / "manifest.jsonl").read_bytes().splitlines(keepends=True)
-    (root / "seeds" / "manifest.jsonl").write_bytes(b"".join(lines[: len(SEEDS)]))
-    assert [r["doc_id"] for r in read_manifest(root)] == [r["doc_id"] for r in SEED_ROWS]
-    return root
 
 
 def snapshot(root: Path) -> dict[str, str]:
