@@ -24,6 +24,47 @@ def repo_copy(tmp_path: Path) -> Path:
     return root
 
 
+def seed_rows() -> list[dict]:
+    """The manifest rows of the five real (scraped) seeds, the project's own documents left out."""
+    import json
+
+    lines = (REPO / "seeds" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    return [r for r in map(json.loads, lines) if not r.get("authored")]
+
+
+def make_five_seeds_root(root: Path, annotation: bool = False) -> Path:
+    """A root holding only the five real seeds and their manifest lines (byte for byte, they are
+    the manifest's first five); with `annotation`, annotation/ and the card too, every per-document
+    file of another document left out."""
+    rows = seed_rows()
+    ids = {r["doc_id"] for r in rows}
+    (root / "seeds").mkdir(parents=True)
+    for r in rows:
+        shutil.copy2(REPO / "seeds" / r["file"], root / "seeds" / r["file"])
+    lines = (REPO / "seeds" / "manifest.jsonl").read_bytes().splitlines(keepends=True)
+    assert [r["doc_id"] for r in rows] == [f"tt-{i:03d}" for i in range(len(rows))]
+    (root / "seeds" / "manifest.jsonl").write_bytes(b"".join(lines[: len(rows)]))
+    if annotation:
+        shutil.copytree(REPO / "annotation", root / "annotation")
+        for p in sorted((root / "annotation").rglob("tt-*")):
+            if p.name.split(".")[0] not in ids:
+                p.unlink()
+        shutil.copy2(REPO / "DATASET_CARD.md", root / "DATASET_CARD.md")
+    return root
+
+
+@pytest.fixture()
+def five_seeds(tmp_path: Path) -> Path:
+    """seeds/ with only the five real seeds and their manifest rows."""
+    return make_five_seeds_root(tmp_path / "five")
+
+
+@pytest.fixture()
+def five_seeds_repo(tmp_path: Path) -> Path:
+    """`five_seeds` plus annotation/ (the seeds' files only) and the card source."""
+    return make_five_seeds_root(tmp_path / "five", annotation=True)
+
+
 @pytest.fixture()
 def hf_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A throwaway HF_HOME and offline mode, so load_dataset can only read local files."""

@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 
 from tarifftalks.agreement import agreement, agreement_markdown, read_passes
+from tarifftalks.corpus import load_documents
 
 from .conftest import REPO
 from .test_validate import fixture_gold
@@ -55,9 +56,20 @@ def test_identical_passes_agree_perfectly():
 PASSES = REPO / "annotation" / "passes"
 
 
+def test_both_passes_present_for_every_annotated_document():
+    """Every document with gold has a record in pass a and in pass b (and nothing else does)."""
+    gold = sorted(p.stem for p in (REPO / "annotation" / "gold").glob("tt-*.json"))
+    assert gold, "no gold documents"
+    for p in ("a", "b"):
+        assert sorted(f.stem for f in (PASSES / p).glob("tt-*.json")) == gold, p
+
+
 def test_both_passes_cover_every_document_and_validate():
     a, b = read_passes(REPO)
-    assert sorted(a) == ["tt-000", "tt-001", "tt-002", "tt-003", "tt-004"]
+    docs = load_documents(REPO)
+    # Both passes cover the real and the authored (challenge) documents alike.
+    assert sorted(a) == sorted(b) == sorted(d.doc_id for d in docs)
+    assert {d.authored for d in docs} == {False, True}
     pilot = REPO / "annotation" / "pilot"
     res = subprocess.run(
         [

@@ -83,6 +83,7 @@ def test_no_document_in_two_splits_and_no_story_either(built):
             assert stories.setdefault(story, split) == split
             seen[doc_id] = split
     assert len(seen) == len(load_documents(REPO))
+    assert "challenge" in seen.values() and len(set(stories.values())) > 1
     # A near-duplicate never sits across splits.
     assert seen["tt-000"] == seen["tt-001"]
 
@@ -98,6 +99,8 @@ def test_frozen_splits_follow_stories_and_challenge_is_authored_only():
             assert split[d.doc_id] == frozen.get(d.story_id, "train")
     real_stories = {d.story_id for d in docs if not d.authored}
     challenge_stories = {d.story_id for d in docs if split[d.doc_id] == "challenge"}
+    # The challenge split shares no story with the seeds (the real documents).
+    assert challenge_stories and real_stories
     assert not real_stories & challenge_stories
     folds = loso_folds(docs)
     assert len(folds) == len(real_stories)

@@ -14,10 +14,10 @@ from tarifftalks.corpus import load_documents, read_manifest
 from tarifftalks.corpus import manifest as manifest_mod
 from tarifftalks.corpus.manifest import code_number, doc_id_of, file_name_of, number_code
 
-from .conftest import REPO
+from .conftest import REPO, seed_rows
 from .conftest import run_cli as run
 
-SEEDS = sorted((REPO / "seeds").glob("0*.txt"))
+SEEDS = [REPO / "seeds" / str(r["file"]) for r in seed_rows()]
 
 
 def seed(n: int) -> Path:
@@ -137,7 +137,8 @@ def test_manifest_write_failure_is_one_line(repo_copy, tmp_path, monkeypatch, ca
 # --- appending, duplicates, idempotence -----------------------------------------------------
 
 
-def test_existing_rows_are_kept_byte_for_byte_and_ids_continue(repo_copy, tmp_path, capsys):
+def test_existing_rows_are_kept_byte_for_byte_and_ids_continue(five_seeds, tmp_path, capsys):
+    repo_copy = five_seeds
     manifest = repo_copy / "seeds" / "manifest.jsonl"
     old = manifest.read_bytes()
     new = tmp_path / "new.txt"
@@ -177,7 +178,8 @@ def test_exact_copy_under_another_name_is_skipped(tmp_path, capsys):
     assert len(read_manifest(root)) == 1
 
 
-def test_dry_run_writes_nothing(repo_copy, tmp_path, capsys):
+def test_dry_run_writes_nothing(five_seeds, tmp_path, capsys):
+    repo_copy = five_seeds
     before = snapshot(repo_copy)
     new = tmp_path / "new.txt"
     new.write_text(

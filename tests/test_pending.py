@@ -12,7 +12,13 @@ from tarifftalks.corpus.ingest import ingest
 from tarifftalks.corpus.status import status_of
 from tarifftalks.gold import write_gold
 from tarifftalks.release import build_dataset
-from tarifftalks.splits import loso_folds, split_of_documents, stories_in_order
+from tarifftalks.splits import (
+    NEW_STORY_SPLIT,
+    loso_folds,
+    split_of_documents,
+    stories_in_order,
+    unfrozen_stories,
+)
 from tarifftalks.text import iter_lines
 
 from . import passages
@@ -28,7 +34,8 @@ def _ingest(root: Path, **texts: str) -> None:
     ingest(root, files, log=lambda _: None)
 
 
-def test_status_is_derived_from_files(repo_copy):
+def test_status_is_derived_from_files(five_seeds_repo):
+    repo_copy = five_seeds_repo
     _ingest(repo_copy, osaka=passages.OSAKA_VISIT)
     assert status_of("tt-000", repo_copy) == "adjudicated"
     assert status_of("tt-005", repo_copy) == "unannotated"
@@ -38,7 +45,8 @@ def test_status_is_derived_from_files(repo_copy):
     assert status_of("tt-005", repo_copy) == "passes"
 
 
-def test_validate_and_build_list_pending_documents(repo_copy, capsys, hf_offline):
+def test_validate_and_build_list_pending_documents(five_seeds_repo, capsys, hf_offline):
+    repo_copy = five_seeds_repo
     _ingest(repo_copy, rewrite=passages.FIRST_ROUND_REWRITE, osaka=passages.OSAKA_VISIT)
     capsys.readouterr()
     assert main(["validate", "--root", str(repo_copy)]) == 0
@@ -50,7 +58,8 @@ def test_validate_and_build_list_pending_documents(repo_copy, capsys, hf_offline
     assert "Pending: 2 document(s) of the corpus" in card
 
 
-def test_a_document_with_a_null_date_is_built_and_split(repo_copy, hf_offline):
+def test_a_document_with_a_null_date_is_built_and_split(five_seeds_repo, hf_offline):
+    repo_copy = five_seeds_repo
     from datasets import load_dataset
 
     _ingest(repo_copy, rewrite=passages.FIRST_ROUND_REWRITE)
@@ -73,14 +82,18 @@ def test_a_document_with_a_null_date_is_built_and_split(repo_copy, hf_offline):
     )
     docs = load_documents(repo_copy)
     order = [s for s, _ in stories_in_order(docs)]
-    assert order[-1] == doc.story_id  # undated stories sort last, deterministically
-    split = split_of_documents(docs)
-    assert split["tt-005"] == "test"
+    # A first-round report joins none of the seeds' stories (rounds 2-4): it opens its own,
+    # undated, which sorts last, deterministically; a real story not in the frozen file -> train.
+    assert doc.story_id not in {d.story_id for d in docs if d.doc_id != "tt-005"}
+    assert order[-1] == doc.story_id
+    assert unfrozen_stories(docs, repo_copy) == [doc.story_id]
+    split = split_of_documents(docs, repo_copy)
+    assert split["tt-005"] == NEW_STORY_SPLIT == "train"
     assert any(f["test"] == ["tt-005"] for f in loso_folds(docs))
     out = repo_copy / "dataset"
     result = build_dataset(repo_copy, out, log=lambda *a: None)
     assert result["documents"] == 6 and result["pending"] == []
-    rows = load_dataset(str(out), "documents")["test"]
+    rows = load_dataset(str(out), "documents")["train"]
     row = next(r for r in rows if r["doc_id"] == "tt-005")
     assert row["published"] is None and row["published_basis"] is None
     folds = json.loads((out / "folds.json").read_text())

@@ -31,6 +31,13 @@ def corpus_with_a_new_document(root: Path) -> Path:
     return root
 
 
+def new_document(root: Path) -> str:
+    """The doc_id of the passage `corpus_with_a_new_document` ingested: the last, without gold."""
+    new = load_documents(root)[-1].doc_id
+    assert not (root / "annotation" / "gold" / f"{new}.json").exists()
+    return new
+
+
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
     return corpus_with_a_new_document(tmp_path_factory.mktemp("predict") / "repo")
@@ -49,13 +56,15 @@ def test_default_predicts_the_documents_without_gold_every_layer(
     out = tmp_path / "preds.jsonl"
     code, stdout, err = predict_fast(capsys, root, out)
     assert code == 0, err
-    assert "training on 5 adjudicated document(s); predicting 1" in stdout
     texts = {d.doc_id: d.text for d in load_documents(root)}
+    new = new_document(root)
+    # Every other document (the seeds and the challenge documents) has adjudicated gold.
+    assert f"training on {len(texts) - 1} adjudicated document(s); predicting 1" in stdout
     preds = read_predictions(out, texts)  # the scorer's own reader and validator
-    assert list(preds) == ["tt-005"]
-    rec = preds["tt-005"]
+    assert list(preds) == [new]
+    rec = preds[new]
     assert rec["model_version"] == "baseline-justext+lexicon"
-    text = texts["tt-005"]
+    text = texts[new]
     assert [(ln["start"], ln["end"]) for ln in rec["lines"]] == [
         (s.start, s.end) for s in iter_lines(text)
     ]
@@ -71,18 +80,19 @@ def test_default_predicts_the_documents_without_gold_every_layer(
 
 def test_sklearn_predictions_are_accepted_by_score(root, tmp_path, capsys, monkeypatch, hf_offline):
     docs = load_documents(root)
+    new = new_document(root)
     test_ids = sorted(
         d
-        for d, s in split_of_documents([d for d in docs if d.doc_id != "tt-005"]).items()
+        for d, s in split_of_documents([d for d in docs if d.doc_id != new], root).items()
         if s == "test"
     )
     out = tmp_path / "preds.jsonl"
     code, _, err = run(
-        capsys, "predict", "--root", str(root), "--docs", *test_ids, "tt-005", "--out", str(out)
+        capsys, "predict", "--root", str(root), "--docs", *test_ids, new, "--out", str(out)
     )
     assert code == 0, err
     rows = [json.loads(x) for x in out.read_text().splitlines()]
-    assert [r["doc_id"] for r in rows] == [*test_ids, "tt-005"]
+    assert test_ids and [r["doc_id"] for r in rows] == [*test_ids, new]
     assert all({"lines", "entities", "events"} <= set(r) for r in rows)
     monkeypatch.setenv("TARIFFTALKS_ROOT", str(root))
     code, report, err = run(

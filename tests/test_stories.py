@@ -20,9 +20,11 @@ from tarifftalks.corpus.similarity import (
 )
 
 from . import passages
-from .conftest import REPO
+from .conftest import REPO, seed_rows
 
-SEEDS = sorted((REPO / "seeds").glob("0*.txt"))
+# The five real (scraped) seeds; the project's own documents are checked against their
+# hand-made rows separately.
+SEEDS = [REPO / "seeds" / str(r["file"]) for r in seed_rows()]
 SHA = [hashlib.sha256(p.read_bytes()).hexdigest() for p in SEEDS]
 SEED_GROUPS = {frozenset({SHA[0], SHA[1]}), frozenset({SHA[2]}), frozenset({SHA[3], SHA[4]})}
 
@@ -159,7 +161,7 @@ def test_two_occasions_kept_apart_despite_shared_words(tmp_path):
     assert rows[1]["near_duplicate_of"] is None
 
 
-def test_new_documents_join_the_existing_manifest_stories(repo_copy, tmp_path):
+def test_new_documents_join_the_existing_manifest_stories(five_seeds, tmp_path):
     """Existing rows keep their ids (round2-may1, …); a report of the May 1 round joins them."""
     src = tmp_path / "in"
     may1 = _write(
@@ -170,6 +172,7 @@ def test_new_documents_join_the_existing_manifest_stories(repo_copy, tmp_path):
         "Secretary Scott Bessent and Trade Representative Jamieson Greer on Thursday in a second "
         "round of tariff talks, officials said.\n",
     )
+    repo_copy = five_seeds
     before = (repo_copy / "seeds" / "manifest.jsonl").read_bytes()
     out = ingest(repo_copy, [may1, _write(src, "first", passages.FIRST_ROUND)], log=print)
     assert (repo_copy / "seeds" / "manifest.jsonl").read_bytes().startswith(before)
@@ -187,6 +190,18 @@ def test_metadata_inference_agrees_with_the_hand_made_manifest():
         if row["published_basis"] == "stated" or row["doc_id"] == "tt-001":
             assert meta.published.date == row["published"], path.name
     assert infer_metadata(SEEDS[4].read_text()).published.basis == "stated"
+
+
+def test_authored_rows_record_their_occasion_as_story():
+    """Authored rows carry the true story (their occasion, set by hand where ingest split an
+    occasion), the author's stated date and no outlet (no agency wrote them)."""
+    authored = [r for r in read_manifest(REPO) if r["authored"]]
+    assert authored
+    for r in authored:
+        assert r["story_id"] == r["occasion"], r["doc_id"]
+        assert (r["published_basis"], r["outlet"]) == ("stated", None), r["doc_id"]
+    seed_stories = {r["story_id"] for r in seed_rows()}
+    assert not seed_stories & {r["story_id"] for r in authored}
 
 
 def test_result_does_not_depend_on_todays_date(tmp_path, monkeypatch):

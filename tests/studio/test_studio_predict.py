@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ..test_predict import corpus_with_a_new_document, predict_fast
+from tarifftalks.corpus import load_documents
+
+from ..test_predict import corpus_with_a_new_document, new_document, predict_fast
 from .conftest import project_id, run, tasks_of
 
 
@@ -30,12 +32,14 @@ def test_predict_then_push_pre_annotates_the_new_document(
         "--quiet",
     )
     assert code == 0, err
-    assert "6 task(s) added" in out
+    ids = [d.doc_id for d in load_documents(root)]  # the checkout's documents plus the new one
+    new = new_document(root)
+    assert f"{len(ids)} task(s) added" in out
     tasks = {t.data["doc_id"]: t for t in tasks_of(client, project_id(client, "predict-push"))}
-    assert sorted(tasks) == [f"tt-00{i}" for i in range(6)]
+    assert sorted(tasks) == sorted(ids)
     with_preds = {k for k, t in tasks.items() if t.predictions}
-    assert with_preds == {"tt-005"}  # exactly the predicted documents
-    p = tasks["tt-005"].predictions[0]
+    assert with_preds == {new}  # exactly the predicted documents
+    p = tasks[new].predictions[0]
     p = p if isinstance(p, dict) else p.dict()
     assert p["model_version"] == "pre-1"
     kinds = {r.get("from_name") for r in p["result"]} | {r["type"] for r in p["result"]}
