@@ -242,6 +242,9 @@ def parse_predictions(
     return records, problems
 
 
+_WHOLE_ARRAY_CHARS = 64 << 20
+
+
 def json_array_problem(content: str) -> str | None:
     """Why `content` is a JSON array rather than JSON Lines, or None when it is not one.
 
@@ -251,11 +254,14 @@ def json_array_problem(content: str) -> str | None:
     head = content.lstrip()
     if not head.startswith("["):
         return None
-    whole, bad = _loads(content)
-    if bad is None and isinstance(whole, list):
-        return f"a JSON array of {len(whole)} item(s), not JSON Lines (one object per line)"
-    first = head.split("\n", 1)[0]
-    bad = _loads(first)[1]
+    if len(content) <= _WHOLE_ARRAY_CHARS:  # parsed whole only to count its items
+        whole, bad = _loads(content)
+        if bad is None and isinstance(whole, list):
+            return f"a JSON array of {len(whole)} item(s), not JSON Lines (one object per line)"
+    first, _, rest = head.partition("\n")
+    value, bad = _loads(first)
+    if bad is None and isinstance(value, list) and not rest.strip():
+        return f"a JSON array of {len(value)} item(s), not JSON Lines (one object per line)"
     if bad is not None and bad.startswith("not valid"):  # the first line is an unclosed array
         return "starts like a JSON array, not JSON Lines (one object per line)"
     return None
