@@ -6,9 +6,18 @@ document's long paragraphs, where it sits relative to that article block, its ne
 whether it repeats a line of another training page of the same site (a template). No feature is a
 word of the training files: the only words are a short fixed list of generic web-page cues.
 
-On top of the learned model, a few high-precision rules from the annotation guidelines' cues
-(§2.1: "By …" bylines, "(Reporting by …)" credits, date-only stamps, URLs and id strings, the
-outlet's own name) assign labels that a small training set may never have shown.
+Layout signals that mean the same on any page join them: separators, markup, handles, legal
+words, the share of capital letters, and the line's length relative to the page's median line.
+
+On top of the learned model, a rule layer encodes the definitions of the annotation guidelines
+(§2.1, and decisions 69-78 of §2.2, tested in the precedence of decision 71): markup, copyright
+and legal lines, navigation, share and player rows, breadcrumbs, tags, jump lines and page numbers
+are `artifact`; the outlet's name with its menu or a running head is `masthead`; stamps and
+live-entry times are `dateline`; bylines with or without "By"; bios and production credits after
+the text; photo credits, gallery counters and video lines are `caption`; list headers, chapter
+lists and previous/next links are `related`; calls to act are `promo`. A page-level pass then
+places the one headline above the article block, keeps decks and subheads as `body`, extends a
+list under its header, and prefers `body` for a long sentence the model calls a teaser.
 """
 
 from __future__ import annotations
@@ -521,6 +530,9 @@ def doc_line_features(
     topic_count: Counter = Counter(w for i in core for w in words[i])
     title_words = _content_words(doc.title) if doc.title else set()
     first_core, last_core = (core[0], core[-1]) if core else (n, -1)
+    # Length relative to the page's median line: a layout's own scale, not an absolute one.
+    lengths = sorted(st["n_chars"] for st in stats)
+    median_len = max(lengths[len(lengths) // 2], 1) if lengths else 1
 
     def base(i: int) -> Features:
         st = stats[i]
@@ -530,6 +542,12 @@ def doc_line_features(
             f[f"words={_bin(st['n_words'], (2, 4, 8, 13, 20, 35))}"] = 1.0
             f["long_token"] = st["long_token"]
             f["url"] = st["url"]
+            # Layout-independent machinery signals: separators, markup, handles, legal words.
+            f["seps"] = min(len(_SEP.findall(texts[i])), 3) / 3
+            f["markup"] = bool(re.search(r"</?[a-z][^>]*>|\{\{|\{%", texts[i]))
+            f["handle"] = bool(re.search(r"(^|\s)@\w|\S+@\S+\.\w", texts[i]))
+            f["legal"] = bool(_LEGAL.search(texts[i]))
+            f[f"rel_len={_bin(st['n_chars'] / median_len, (0.25, 0.5, 1.0, 2.0))}"] = 1.0
         if "stopwords" in groups:
             f["stop"] = st["stop"]
             f[f"stop_bin={_bin(st['stop'], (0.1, 0.2, 0.3, 0.4))}"] = 1.0
@@ -545,6 +563,8 @@ def doc_line_features(
             f["title_case"] = st["title_case"]
             f["cap_ratio"] = st["cap_ratio"]
             f["upper"] = st["upper"]
+            letters = [ch for ch in texts[i] if ch.isalpha()]
+            f["caps_letters"] = sum(ch.isupper() for ch in letters) / max(len(letters), 1)
         if "digits" in groups:
             f["digits"] = min(st["digits"] * 5, 1.0)
             f["date_share"] = st["date_share"]
