@@ -67,6 +67,16 @@ def read_frozen_splits(root: Path | None = None) -> dict[str, str]:
 def split_of_documents(docs: Sequence[Document], root: Path | None = None) -> dict[str, str]:
     """doc_id -> split name: authored -> challenge, else the frozen split of its story."""
     frozen = read_frozen_splits(root)
+    # A story is real or authored, never both: otherwise one story would sit in two splits.
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    for d in docs:
+        kinds[d.story_id].add(is_authored(d))
+    mixed = sorted(story for story, k in kinds.items() if len(k) > 1)
+    if mixed:
+        raise UserError(
+            f"seeds/manifest.jsonl: story {mixed[0]} holds authored and real documents; give the "
+            "real ones a story of their own (edit their story_id) so no story spans two splits"
+        )
     out = {}
     for d in docs:
         out[d.doc_id] = CHALLENGE if is_authored(d) else frozen.get(d.story_id, NEW_STORY_SPLIT)

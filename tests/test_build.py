@@ -245,3 +245,14 @@ def test_build_on_bad_input_is_one_line_and_leaves_dataset_untouched(repo_copy, 
     assert expect in res.stderr and "Traceback" not in res.stderr
     assert _tree_digest(out) == before
     assert not list(repo_copy.glob(".dataset*")), "staging folder left behind"
+
+
+def test_a_story_mixing_real_and_authored_documents_is_refused():
+    import dataclasses
+
+    docs = load_documents(REPO)
+    real = next(d for d in docs if not d.authored)
+    authored = next(d for d in docs if d.authored)
+    joined = dataclasses.replace(real, story_id=authored.story_id)
+    with pytest.raises(UserError, match="holds authored and real documents"):
+        split_of_documents([joined, authored], REPO)
