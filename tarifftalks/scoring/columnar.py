@@ -27,10 +27,19 @@ I64 = np.int64
 
 
 class Vocab:
-    """Strings (labels, types, realis, roles) to small integer codes, shared by both sides."""
+    """Strings (labels, types, realis, roles) to small integer codes, shared by both sides;
+    and, apart (they are many), cross-document cluster keys to codes (`cluster`)."""
 
     def __init__(self) -> None:
         self.code: dict[Any, int] = {}
+        self.clusters: dict[Any, int] = {}
+
+    def cluster(self, key: Any) -> int:
+        """The code of a cross-document cluster key (`coref.split_key`, `coref.local_key`)."""
+        c = self.clusters.get(key)
+        if c is None:
+            c = self.clusters[key] = len(self.clusters)
+        return c
 
     def __call__(self, value: Any) -> int:
         c = self.code.get(value)
@@ -50,7 +59,10 @@ class Side:
     lines   doc, start, end, label            (label: Vocab code)
     ents    doc, start, end, type, cluster    (cluster: equal within a document <=> same
                                               cluster; a mention without one is unique)
-    events  doc, ts, te, type, realis, cluster (realis: Vocab code of None when absent)
+    events  doc, ts, te, type, realis, cluster, xcluster
+                                              (realis: Vocab code of None when absent;
+                                              xcluster: equal <=> same cross-document cluster,
+                                              -1 for none, a singleton)
     args    event (row in events), start, end, role
     """
 
@@ -85,18 +97,23 @@ class _Clusters:
 
 
 def side_from_records(
-    records: Sequence[tuple[int, Mapping[str, Any] | None]], n_docs: int, vocab: Vocab
+    records: Sequence[tuple[int, Mapping[str, Any] | None]],
+    n_docs: int,
+    vocab: Vocab,
+    doc_ids: Sequence[str] | None = None,
 ) -> Side:
     """(document index, record) pairs -> a Side. Records are gold (arguments by mention id) or
-    predictions (arguments by offsets); the shapes are those the validators guarantee."""
+    predictions (arguments by offsets); the shapes are those the validators guarantee. The
+    document of index i is doc_ids[i] (default: the record's own `doc_id`)."""
     ln_doc, ln_s, ln_e, ln_lab = [], [], [], []
     en_doc, en_s, en_e, en_t, en_c = [], [], [], [], []
-    ev_doc, ev_s, ev_e, ev_t, ev_r, ev_c = [], [], [], [], [], []
+    ev_doc, ev_s, ev_e, ev_t, ev_r, ev_c, ev_x = [], [], [], [], [], [], []
     ar_ev, ar_s, ar_e, ar_r = [], [], [], []
     clusters, ev_clusters = _Clusters(), _Clusters()
     for d, rec in records:
         if not rec:
             continue
+        doc_id = doc_ids[d] if doc_ids is not None else rec.get("doc_id", "")
         lines = rec.get("lines") or ()
         for ln in lines:
             ln_doc.append(d)
@@ -122,6 +139,7 @@ def side_from_records(
             ev_t.append(ev["type"])
             ev_r.append(ev.get("realis"))
             ev_c.append(ev_clusters(d, ev.get("cluster")))
+            ev_x.append(_xcluster(vocab, doc_id, ev.get("cluster")))
             for a in ev.get("arguments") or ():
                 s, e = offsets[a["mention"]] if "mention" in a else (a["start"], a["end"])
                 ar_ev.append(k)
@@ -147,12 +165,17 @@ def side_from_records(
             "events.type": code(ev_t),
             "events.realis": code(ev_r),
             "events.cluster": _arr(ev_c),
+            "events.xcluster": _arr(ev_x),
             "args.event": _arr(ar_ev),
             "args.start": _arr(ar_s),
             "args.end": _arr(ar_e),
             "args.role": code(ar_r),
         },
     )
+
+
+def _xcluster(vocab: Vocab, doc_id: str, cluster: Any) -> int:
+    return -1 if cluster is None else vocab.cluster(coref.cross_document_key(doc_id, cluster))
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -454,7 +477,6 @@ def _word_rows(g, p, gl, pl, g_to_p, both, g_content, p_content, p_matched, text
 
 def coref_rows(g: Side, p: Side, layer: str) -> np.ndarray:
     """Per document the 16 numbers of `coref.coref_row` (MUC, B³, CEAF-e, LEA)."""
-    n = g.n_docs
     if layer == "entities":
         names, cl = ("ents.doc", "ents.start", "ents.end"), "ents.cluster"
     else:
@@ -462,10 +484,42 @@ def coref_rows(g: Side, p: Side, layer: str) -> np.ndarray:
     gk, pk = _both(g, p, names)
     # a repeated mention keeps its first cluster
     gf, pf = _first(gk), _first(pk)
-    gm, pm = gk[gf], pk[pf]  # sorted mention keys
     gdoc, pdoc = g[names[0]][gf], p[names[0]][pf]
     gcl = dense(gdoc, g[cl][gf])  # cluster ids made distinct across documents
     pcl = dense(pdoc, p[cl][pf])
+    return _coref_table(gk[gf], pk[pf], gdoc, pdoc, gcl, pcl, g.n_docs)
+
+
+def cross_document_totals(g: Side, p: Side) -> np.ndarray:
+    """The 16 numbers of `coref.cross_document_counts`: event mentions of all documents in
+    one group, clustered by their cross-document ids."""
+    names = ("events.doc", "events.ts", "events.te")
+    gk, pk = _both(g, p, names)
+    gf, pf = _first(gk), _first(pk)
+    gcl, pcl = _singletons(g["events.xcluster"][gf]), _singletons(p["events.xcluster"][pf])
+    zero_g, zero_p = np.zeros(len(gf), dtype=I64), np.zeros(len(pf), dtype=I64)
+    return _coref_table(gk[gf], pk[pf], zero_g, zero_p, gcl, pcl, 1)[0]
+
+
+def _singletons(x: np.ndarray) -> np.ndarray:
+    """Dense cluster codes: -1 (no id) becomes a cluster of its own."""
+    x = x.copy()
+    none = x < 0
+    x[none] = (x.max() + 1 if len(x) else 0) + np.arange(int(none.sum()))
+    return dense(x)
+
+
+def _coref_table(
+    gm: np.ndarray,
+    pm: np.ndarray,
+    gdoc: np.ndarray,
+    pdoc: np.ndarray,
+    gcl: np.ndarray,
+    pcl: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """(n, 16) from each side's sorted distinct mention keys, their group (document) and
+    dense cluster codes (a cluster lies in one group)."""
     ksize = np.bincount(gcl) if len(gcl) else np.zeros(0, dtype=I64)
     rsize = np.bincount(pcl) if len(pcl) else np.zeros(0, dtype=I64)
     # mentions on both sides and their (key, response) cluster pairs

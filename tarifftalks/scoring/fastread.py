@@ -23,7 +23,7 @@ import numpy as np
 from .. import schema
 from ..errors import UserError
 from ..text import iter_lines
-from . import columnar
+from . import columnar, coref
 from .predictions import SHOWN_PROBLEMS, check_line, json_array_problem, problem_report
 
 BLOCK_BYTES = 8 << 20
@@ -66,6 +66,10 @@ def _isnull(arr: Any) -> np.ndarray:
     import pyarrow.compute as pc
 
     return pc.is_null(arr).to_numpy(zero_copy_only=False)
+
+
+def _bools(arr: Any) -> np.ndarray:
+    return arr.to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
 def _codes(arr: Any, names: Sequence[str]) -> np.ndarray:
@@ -275,20 +279,25 @@ class FastReader:
     def _side(self, ids: Sequence[str], vocab: columnar.Vocab) -> columnar.Side:
         position = {d: i for i, d in enumerate(ids)}
         remap = np.array([position.get(d, -1) for d in self.known], dtype=np.int64)
-        parts = [_block_side(b, remap, len(ids), vocab) for b in self.blocks]
+        parts = [_block_side(b, remap, ids, vocab) for b in self.blocks]
         records = [
             (position[doc_id], rec)
             for doc_id, rec, _ in self.careful.values()
             if rec is not None and doc_id in position
         ]
-        parts.append(columnar.side_from_records(records, len(ids), vocab))
+        parts.append(columnar.side_from_records(records, len(ids), vocab, ids))
         return concat_sides(parts, len(ids))
 
 
-def _block_side(b: _Block, remap: np.ndarray, n_docs: int, vocab: columnar.Vocab) -> columnar.Side:
-    """A block's rows that are valid and scored (their document is in the gold) as a Side."""
+def _block_side(
+    b: _Block, remap: np.ndarray, ids: Sequence[str], vocab: columnar.Vocab
+) -> columnar.Side:
+    """A block's rows that are valid and scored (their document is in the gold) as a Side;
+    ids: the scored doc ids (remap's targets)."""
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    n_docs = len(ids)
 
     keep = b.ok & (remap[np.maximum(b.doc, 0)] >= 0)
     table = b.table.filter(pa.array(keep))
@@ -312,6 +321,32 @@ def _block_side(b: _Block, remap: np.ndarray, n_docs: int, vocab: columnar.Vocab
         codes[missing] = -1 - np.flatnonzero(missing)
         return codes
 
+    def xclusters(arr: Any, docs: np.ndarray) -> np.ndarray:
+        """Cross-document cluster codes (`columnar.Side`): an id starting with its own
+        document's id and a slash is document-local; -1 for no id."""
+        enc = pc.dictionary_encode(arr)
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.combine_chunks()
+        codes = _np(enc.indices, -1)
+        names = enc.dictionary.to_pylist()
+        local = np.zeros(len(codes), dtype=bool)
+        has_slash = _bools(pc.fill_null(pc.match_substring(arr, "/"), False))
+        if has_slash.any():
+            # the part before the first slash is the document's id
+            head = pc.list_element(pc.split_pattern(arr, "/", max_splits=1), 0)
+            owner = pa.array(list(ids), pa.string()).take(pa.array(docs))
+            local = _bools(pc.fill_null(pc.equal(head, owner), False)) & has_slash
+            odd = [i for i, d in enumerate(ids) if "/" in d]  # never in the manifest's scheme
+            for i in np.flatnonzero(has_slash & np.isin(docs, odd)).tolist():
+                local[i] = coref.is_document_local(names[codes[i]], ids[docs[i]])
+        as_split = np.array([vocab.cluster(coref.split_key(c)) for c in names], dtype=np.int64)
+        as_local = np.array([vocab.cluster(coref.local_key(c)) for c in names], dtype=np.int64)
+        out = np.full(len(codes), -1, dtype=np.int64)
+        given = codes >= 0
+        if len(names):
+            out[given] = np.where(local[given], as_local[codes[given]], as_split[codes[given]])
+        return out
+
     cols: dict[str, np.ndarray] = {}
     items, rows = _items(table, "lines")
     cols["lines.doc"] = doc[rows]
@@ -329,6 +364,7 @@ def _block_side(b: _Block, remap: np.ndarray, n_docs: int, vocab: columnar.Vocab
     cols["events.type"] = strings(items.field("type"))
     cols["events.realis"] = strings(items.field("realis"))
     cols["events.cluster"] = clusters(items.field("cluster"), rows)
+    cols["events.xcluster"] = xclusters(items.field("cluster"), cols["events.doc"])
     args = items.field("arguments")
     if isinstance(args, pa.ChunkedArray):
         args = args.combine_chunks()
