@@ -5,7 +5,9 @@ Systems (each predicts every layer it can; the others stay empty):
   justext    boilerplate: jusText's paragraph classifier, untrained
   lexicon    entities and triggers: exact-match lexicons of the training spans; realis majority
   sklearn    logistic-regression pipelines: line classifier, BIO entity tagger, BIO trigger
-             tagger+typer, argument role classifier over (trigger, mention) pairs, realis
+             tagger+typer, argument role classifier over (trigger, mention) pairs, realis;
+             event coreference within and across documents: the type-and-stem reference
+             (`baselines/coref.py`)
 
 Two protocols: the official split (train → test) and leave-one-story-out cross-validation over
 all documents (each story predicted by a model trained on the other stories), which is steadier
@@ -24,6 +26,7 @@ from typing import Any
 
 from .. import paths
 from ..io import write_text_atomic
+from .coref import add_stem_clusters
 from .data import Doc, load_docs
 from .models import (
     ArgumentClassifier,
@@ -84,6 +87,8 @@ def train_predict(system: str, train: list[Doc], test: list[Doc]) -> list[dict[s
             args = argc.predict_doc(d, ts, es) if argc else {}
             realis = realc.predict_doc(d, ts) if realc else [majority_realis] * len(ts)
             rec["events"] = _events_record(ts, args, realis)
+    if system == "sklearn":
+        add_stem_clusters(records, {d.doc_id: d.text for d in test})
     return records
 
 
