@@ -31,3 +31,14 @@ def hf_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return home
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the real gold into a temporary folder (`<tmp>/dataset` and its text-free
+    twin `<tmp>/dataset-standoff`), shared by the read-only tests of every module."""
+    from tarifftalks.release import build_dataset
+
+    out = tmp_path_factory.mktemp("build") / "dataset"
+    build_dataset(REPO, out, log=lambda *a: None)
+    return out
