@@ -3,7 +3,8 @@
 #   - the Label Studio server in its own venv, <repo>/.venv-studio (label-studio 1.23 pins
 #     pyarrow<25 and other old libraries, which must not leak into the project's venv);
 #     `tarifftalks studio` finds it there (or via $TARIFFTALKS_LABEL_STUDIO);
-#   - Debian's chromium for the browser smoke test (only when missing; no browser downloads).
+#   - Debian's chromium for the browser smoke test (only when missing; no browser downloads);
+#   - Debian's postgresql for `studio up --postgres` and the PostgreSQL-backed tests (block below).
 # Idempotent: a second run changes nothing. The test session starts and stops the server itself.
 # The server's versions are pinned in constraints-studio.txt (its own file: label-studio pins
 # pyarrow<25; regenerate with scripts/lock.sh). One line per step with its time.
@@ -20,7 +21,7 @@ echo "install-studio: $VENV, chromium (log: $STEPS_LOG)" >&2
 if [ ! -x "$VENV/bin/python" ]; then
   step "create $VENV ($("$PYTHON" -V 2>&1))" "$PYTHON" -m venv "$VENV"
 fi
-want=$(stamp "$VENV" constraints-studio.txt)
+want=$(stamp "$VENV" constraints-studio.txt scripts/steps.sh)
 if [ "$(cat "$VENV/.tarifftalks-stamp" 2>/dev/null)" = "$want" ] &&
   "$VENV/bin/python" -c "import label_studio, sys; sys.exit(label_studio.__version__ != '$LS_VERSION')" 2>/dev/null; then
   echo "  label-studio $LS_VERSION up to date" >&2
@@ -43,3 +44,16 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends chromium
 fi
 chromium --version
+
+# --- PostgreSQL (issue 13) -----------------------------------------------------------------------
+# Label Studio's production database, for `tarifftalks studio up --postgres` and the tests' second
+# server: Debian's server binaries (initdb, pg_ctl, postgres in /usr/lib/postgresql/<v>/bin). The
+# command makes its own throwaway cluster on 127.0.0.1; the system cluster is not used.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql
+fi
+# The server's venv must import its PostgreSQL driver (label-studio depends on psycopg 3).
+"$VENV/bin/python" -c "import psycopg; print('psycopg', psycopg.__version__, 'in $VENV')"

@@ -1,12 +1,16 @@
 """Benchmark of the scorer (not a test): synthetic documents, seconds and peak memory.
 
     python scripts/bench_scoring.py [--docs 100000] [--seqeval-docs N] [--bootstrap 1000]
+                                    [--reference]
 
 Builds N synthetic documents (~20 entity mentions, ~5 events with ~3 arguments, 10 lines each)
-as gold records and perturbed predictions, then times: validation of the prediction JSONL,
-scoring of every layer (no bootstrap), scoring with the bootstrap, the entity layer alone (from
-the records, and from already-normalized documents, which is what seqeval gets: tag lists built
-beforehand), and seqeval (IOB2, strict mode) on the same entity layer. Peak memory is the peak
+as gold records and perturbed predictions, writes the predictions as a JSONL file, then times:
+a bare `json.loads` read of that file (the yardstick), validation + scoring of every layer with
+the bootstrap as `tarifftalks score` does it (fastread + columnar, one process) and its ratio
+to the bare read, validation alone, the entity layer alone (from the records, and from
+already-normalized documents, which is what seqeval gets: tag lists built beforehand), and
+seqeval (IOB2, strict mode) on the same entity layer; with --reference also the per-document
+reference implementation (parse_predictions, score()). Peak memory is the peak
 resident set size during each step minus the resident size before it (Linux /proc; the kernel's
 peak mark is reset before each step), so it adds no tracing overhead.
 """
@@ -20,13 +24,16 @@ import os
 import random
 import resource
 import sys
+import tempfile
 import time
 
 from tarifftalks import schema
+from tarifftalks.scoring.columnar import Vocab
 from tarifftalks.scoring.docs import as_doc
 from tarifftalks.scoring.entities import entity_counts, type_counts
+from tarifftalks.scoring.fastread import read_columns, side_from_dicts
 from tarifftalks.scoring.predictions import gold_to_predictions, parse_predictions
-from tarifftalks.scoring.score import score
+from tarifftalks.scoring.score import score, score_columns, score_fast
 
 TOKENS = 120  # per document; every token is 4 letters + one separator: token i at 5i
 LINE = 12  # tokens per line
@@ -144,7 +151,17 @@ def to_iob2(doc: dict) -> list[str]:
     return tags
 
 
-def timed(label: str, fn, results: dict) -> object:
+def _bare_read(path: str) -> int:
+    """The yardstick: every line through json.loads, nothing else."""
+    n = 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            json.loads(line)
+            n += 1
+    return n
+
+
+def timed(label: str, fn, results: dict) -> str:
     exact_peak = _reset_peak()
     before = _status_mb("VmRSS") if exact_peak else _maxrss_mb()
     gc.disable()  # every contender alike: score() does this itself, seqeval gets the same
@@ -155,7 +172,8 @@ def timed(label: str, fn, results: dict) -> object:
     grew = (_status_mb("VmHWM") if exact_peak else _maxrss_mb()) - before
     results[label] = {"seconds": round(secs, 3), "peak_rss_growth_mb": round(grew, 1)}
     print(f"{label:<56}{secs:>8.2f} s   peak RSS +{grew:,.0f} MB", flush=True)
-    return out
+    timed.last = out  # type: ignore[attr-defined]
+    return label
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seqeval-docs", type=int, default=None, help="default: --docs")
     ap.add_argument("--bootstrap", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--reference",
+        action="store_true",
+        help="also time the per-document reference (parse_predictions, score()): slow, ~2 GB",
+    )
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     vocab = ["".join(rng.choice("abcdefghij") for _ in range(4)) for _ in range(2000)]
@@ -186,36 +209,68 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     results: dict = {"documents": args.docs}
 
-    # Warm up: imports (scipy for CEAF alignments) are a one-off, not per-document work.
+    # Warm up: imports (pyarrow, scipy for CEAF alignments) are a one-off, not per-document work.
     warm = sorted(gold)[:50]
     score({i: gold[i] for i in warm}, pred, texts, n_resamples=10)
-    jsonl = [json.dumps(p) for p in pred.values()]
-    timed(
-        "validate predictions (parse JSONL + check)",
-        lambda: parse_predictions(jsonl, texts),
-        results,
-    )
-    jsonl.clear()
-    timed(
-        "score all layers, no bootstrap",
-        lambda: score(gold, pred, texts, n_resamples=0, n_jobs=1),
-        results,
-    )
-    timed(
-        f"score all layers + bootstrap {args.bootstrap}",
-        lambda: score(gold, pred, texts, n_resamples=args.bootstrap, n_jobs=1),
-        results,
-    )
-    timed(
-        "score all layers, no bootstrap, n_jobs=-1 (forked workers; main-process memory only)",
-        lambda: score(gold, pred, texts, n_resamples=0, n_jobs=-1),
-        results,
-    )
-    timed(
-        f"score all layers + bootstrap {args.bootstrap}, n_jobs=-1",
-        lambda: score(gold, pred, texts, n_resamples=args.bootstrap, n_jobs=-1),
-        results,
-    )
+    score_fast({i: gold[i] for i in warm}, pred, texts, n_resamples=10)
+
+    # The prediction file, as `tarifftalks score --pred` reads it.
+    fd, path = tempfile.mkstemp(suffix=".jsonl")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for p in pred.values():
+            fh.write(json.dumps(p) + "\n")
+    size = os.path.getsize(path)
+    print(f"prediction file: {size / 1e6:,.0f} MB\n")
+    try:
+        read = timed("read the file: bare json.loads per line", lambda: _bare_read(path), results)
+        ids = sorted(gold)
+        vocab = Vocab()
+        # The gold is the scorer's own, fixed side: made into columns once (its own line), as
+        # seqeval is given ready tag lists; the file is what is validated and scored.
+        timed(
+            "gold records -> columns (once per gold; not in the ratio)",
+            lambda: side_from_dicts(list(enumerate(map(gold.get, ids))), len(ids), vocab),
+            results,
+        )
+        gold_side = timed.last  # type: ignore[attr-defined]
+        text_list = [texts[i] for i in ids]
+
+        def validate_and_score(resamples: int):
+            side, pred_ids = read_columns(path, texts, ids, vocab)
+            return score_columns(
+                gold_side, side, vocab, ids, pred_ids, text_list, n_resamples=resamples
+            )
+
+        for resamples in (0, args.bootstrap):
+            label = timed(
+                f"validate + score all layers, bootstrap {resamples} (the command's path)",
+                lambda r=resamples: validate_and_score(r),
+                results,
+            )
+            ratio = results[label]["seconds"] / results[read]["seconds"]
+            results[f"ratio to the bare read, bootstrap {resamples}"] = round(ratio, 2)
+            print(f"{'  ratio to the bare read (aim: <= 3)':<56}{ratio:>8.2f} x", flush=True)
+        timed(
+            "validate only (fast path, into columns)",
+            lambda: read_columns(path, texts, ids, Vocab()),
+            results,
+        )
+        if args.reference:
+            lines = open(path, encoding="utf-8").read().split("\n")
+            timed(
+                "reference: validate (parse_predictions, into dicts)",
+                lambda: parse_predictions(lines, texts),
+                results,
+            )
+            del lines
+    finally:
+        os.unlink(path)
+    if args.reference:
+        timed(
+            "reference: score() all layers, no bootstrap, one process",
+            lambda: score(gold, pred, texts, n_resamples=0, n_jobs=1),
+            results,
+        )
 
     def entities_only():
         ids = sorted(gold)
@@ -226,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         type_counts(g, p)
         return strict
 
-    strict = timed("entity layer from records: strict, boundary, per type", entities_only, results)
+    timed("entity layer from records: strict, boundary, per type", entities_only, results)
+    strict = timed.last  # type: ignore[attr-defined]
     ids = sorted(gold)
     g_docs = [as_doc({"entities": gold[i]["entities"]}) for i in ids]
     p_docs = [as_doc({"entities": pred[i]["entities"]}) for i in ids]
@@ -243,11 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     ids = sorted(gold)[:n_seq]
     y_true = [to_iob2(gold[i]) for i in ids]
     y_pred = [to_iob2(pred[i]) for i in ids]
-    f1_seq = timed(
+    timed(
         f"seqeval f1_score, IOB2 strict ({n_seq:,} docs)",
         lambda: f1_score(y_true, y_pred, mode="strict", scheme=IOB2),
         results,
     )
+    f1_seq = timed.last  # type: ignore[attr-defined]
     tp, n_pred, n_gold = strict.tolist()
     ours = 2 * tp / (n_pred + n_gold)
     print(f"\nentity strict F1: ours {ours:.10f}, seqeval {f1_seq:.10f}")

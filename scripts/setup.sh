@@ -13,9 +13,9 @@ t_setup=$(_now)
 if [ ! -x .venv/bin/python ]; then
   step "create .venv ($("$PY" -V 2>&1))" "$PY" -m venv .venv
 fi
-want=$(stamp .venv pyproject.toml constraints.txt)
+want=$(stamp .venv pyproject.toml constraints.txt scripts/steps.sh)
 if [ "$(cat .venv/.tarifftalks-stamp 2>/dev/null)" = "$want" ]; then
-  echo "  packages up to date (pyproject.toml, constraints.txt unchanged)" >&2
+  echo "  packages up to date (pyproject.toml, constraints.txt, steps.sh unchanged)" >&2
 else
   rm -f .venv/.tarifftalks-stamp
   pins_install .venv constraints.txt -e '.[dev]'

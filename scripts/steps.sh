@@ -27,6 +27,9 @@ _elapsed() { awk -v a="$1" -v b="$(_now)" 'BEGIN { printf "%.1f", b - a }'; }
 # pins_install VENV CONSTRAINTS SPEC...: install SPEC into VENV pinned by CONSTRAINTS, with uv
 # from the package index when it works (seconds), else with the venv's pip (a minute or more;
 # pip also reads this machine's pip configuration: local indexes that uv does not read).
+# --compile-bytecode: pip writes .pyc files at install, uv only when asked; without them, and
+# with PYTHONDONTWRITEBYTECODE set (as on these machines), every command compiled scikit-learn,
+# scipy, datasets… again: 20 s of each `tarifftalks build`.
 pins_install() {
   local venv=$1 pins=$2
   shift 2
@@ -38,7 +41,8 @@ pins_install() {
         "uv${uv_pin:+==$uv_pin}" || true
     fi
     if [ -x .venv/bin/uv ] &&
-      step "install $* (uv, -c $pins)" .venv/bin/uv pip install --python "$venv/bin/python" -c "$pins" "$@"; then
+      step "install $* (uv, -c $pins)" .venv/bin/uv pip install --compile-bytecode \
+        --python "$venv/bin/python" -c "$pins" "$@"; then
       return 0
     fi
     echo "  no working uv (above): installing with pip" >&2

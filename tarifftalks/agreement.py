@@ -15,7 +15,7 @@ from typing import Any
 
 from . import paths
 from .errors import UserError
-from .gold import read_gold_dir, read_kb
+from .gold import read_kb
 
 PASSES = ("a", "b")
 
@@ -199,10 +199,13 @@ def comparison_table(root: Path | None = None) -> dict[str, dict[str, dict[str, 
     """{group: {comparison: {layer: figure}}} for the real and the authored documents:
     pass A vs pass B, and each pass vs the adjudicated gold (documents with all three)."""
     from .corpus import load_documents
+    from .validate import read_valid_gold_dir
 
     a, b = read_passes(root)
-    gold = read_gold_dir(paths.gold_dir(root))
-    authored = {d.doc_id: d.authored for d in load_documents(root)}
+    docs = load_documents(root)
+    kb = read_kb(paths.kb_path(root))
+    gold = read_valid_gold_dir(paths.gold_dir(root), docs, kb, require_all=False)
+    authored = {d.doc_id: d.authored for d in docs}
     out: dict[str, dict[str, dict[str, float]]] = {}
     for group, flag in (("real", False), ("authored", True)):
         ids = [d for d in sorted(a) if authored.get(d) is flag and d in gold]

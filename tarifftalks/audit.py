@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import UserError
 from .io import read_jsonl
+from .shapes import ANY, STR, Shape, refusal
 
 AUDIT_LAYERS = ("lines", "entities", "events", "arguments")
 ACTIONS = ("fixed", "kept")
@@ -26,25 +26,26 @@ def audit_dir(root: Path | None = None) -> Path:
     return paths.annotation_dir(root) / "audit"
 
 
+AUDIT_ROW = Shape({"layer": STR, "item": ANY, "problem": STR, "action": STR}, {"why": STR})
+
+
 def read_audit(root: Path | None = None) -> dict[str, list[dict[str, Any]]]:
-    """doc_id -> findings, shape-checked (one line per problem as a UserError)."""
+    """doc_id -> findings; shapes first, then values; every problem one line of a UserError."""
     folder = audit_dir(root)
     out: dict[str, list[dict[str, Any]]] = {}
     if not folder.is_dir():
         return out
     problems = []
     for path in sorted(folder.glob("*.jsonl")):
-        rows = read_jsonl(path)
+        rows = read_jsonl(path, AUDIT_ROW)
         for n, row in enumerate(rows, 1):
-            if row.get("layer") not in AUDIT_LAYERS:
+            if row["layer"] not in AUDIT_LAYERS:
                 problems.append(f"{path}: row {n}: layer must be one of {', '.join(AUDIT_LAYERS)}")
-            if row.get("action") not in ACTIONS:
+            if row["action"] not in ACTIONS:
                 problems.append(f"{path}: row {n}: action must be one of {', '.join(ACTIONS)}")
-            if not isinstance(row.get("problem"), str):
-                problems.append(f"{path}: row {n}: problem must be a string")
         out[path.stem] = rows
     if problems:
-        raise UserError(problems[0] + (f" (and {len(problems) - 1} more)" if problems[1:] else ""))
+        raise refusal(problems)
     return out
 
 

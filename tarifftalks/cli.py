@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "tarifftalks.scoring.cli",
     "tarifftalks.studio.cli",
     "tarifftalks.baselines.cli",
+    "tarifftalks.baselines.predict",
 )
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tarifftalks.cli import main
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -42,3 +44,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build") / "dataset"
     build_dataset(REPO, out, log=lambda *a: None)
     return out
+
+
+def run_cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    """`tarifftalks ARGV…` in-process: (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

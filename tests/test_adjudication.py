@@ -52,3 +52,25 @@ def test_checked_in_gold_follows_every_logged_decision():
         path: Path = log_path(doc_id, REPO)
         problems += check_log(gold[doc_id], diffs, read_log(path), path.name)
     assert problems == []
+
+
+def test_review_rows_are_checked_against_the_gold_and_survive_a_skeleton():
+    from tarifftalks.adjudication import check_log, skeleton_rows
+
+    gold = fixture_gold()
+    span = next(ln for ln in gold["lines"] if ln["label"] == "byline")
+    key = [span["start"], span["end"]]
+    review = {
+        "id": f"review:lines:{key[0]}-{key[1]}",
+        "layer": "lines",
+        "key": key,
+        "a": "byline",
+        "b": "byline",
+        "chosen": "other",
+        "gold": "byline",
+        "rule": "decision 73",
+    }
+    assert check_log(gold, [], [review], "log") == []
+    assert len(check_log(gold, [], [{**review, "gold": "credit"}], "log")) == 1
+    assert len(check_log(gold, [], [{**review, "rule": ""}], "log")) == 1
+    assert skeleton_rows([], [review]) == [review]

@@ -41,7 +41,7 @@ def test_bad_findings_are_refused_with_one_line(tmp_path, row):
     folder = tmp_path / "annotation" / "audit"
     folder.mkdir(parents=True)
     (folder / "tt-000.jsonl").write_text(json.dumps(row) + "\n")
-    with pytest.raises(UserError, match="tt-000.jsonl: row 1"):
+    with pytest.raises(UserError, match="tt-000.jsonl"):
         read_audit(tmp_path)
 
 

@@ -249,6 +249,23 @@ CASES = [
             Path("annotation/passes/b"),
         ),
     ),
+    Case(
+        "gold: an argument points nowhere (agreement --json compares against gold)",
+        ["agreement", "--json"],
+        2,
+        "which is no entity mention",
+        _gold(lambda g: _event_with_args(g)["arguments"][0].update(mention="T999")),
+    ),
+    Case(
+        "ingest --authored: facts nested 100,000 brackets deep",
+        ["ingest", "--dry-run", "--authored", "{tmp}/facts.json", "{tmp}/new.txt"],
+        2,
+        "facts.json: JSON nested too deeply",
+        lambda root: (
+            (root.parent / "facts.json").write_text("[" * 100_000 + "]" * 100_000),
+            (root.parent / "new.txt").write_text("A new article.\n"),
+        ),
+    ),
     # 3. OS errors
     Case(
         "a gold 'file' is a folder", ["validate"], 2, "is a folder, not a file", _gold_is_a_folder

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tarifftalks.cli import main
 from tarifftalks.corpus import load_documents, read_manifest
 from tarifftalks.corpus import manifest as manifest_mod
 from tarifftalks.corpus.manifest import code_number, doc_id_of, file_name_of, number_code
 
 from .conftest import REPO
+from .conftest import run_cli as run
 
 SEEDS = sorted((REPO / "seeds").glob("0*.txt"))
 
@@ -33,13 +33,6 @@ def snapshot(root: Path) -> dict[str, str]:
     if not seeds.is_dir():
         return {}
     return {p.name: sha(p) for p in sorted(seeds.iterdir())}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- the id and file-name scheme -------------------------------------------------------------

@@ -111,42 +111,26 @@ def _journal(parent: Path, staging: str, old: str, name: str = "out") -> None:
     (parent / f".{name}.swap.json").write_text(json.dumps({"staging": staging, "old": old}))
 
 
-def test_recover_finishes_a_swap_killed_between_the_renames(tmp_path):
+@pytest.mark.parametrize(
+    ("present", "expected"),
+    [
+        (("old", "staging"), "new"),  # killed between the renames: finish the swap
+        (("out", "staging"), "new"),  # killed before the first rename: finish the swap
+        (("old",), "old"),  # the new folder is gone (deleted in-process): put the old back
+        (("out", "old"), "new"),  # killed after the swap: only clean up
+    ],
+)
+def test_recover_resolves_every_journaled_state(tmp_path, present, expected):
     pid = _dead_pid()
-    _folder(tmp_path / f".out.old-{pid}-x", {"a.txt": "old"})
-    _folder(tmp_path / f".out.staging-{pid}-x", {"a.txt": "new"})
-    _journal(tmp_path, f".out.staging-{pid}-x", f".out.old-{pid}-x")
+    names = {"out": "out", "old": f".out.old-{pid}-x", "staging": f".out.staging-{pid}-x"}
+    content = {"out": "old", "old": "old", "staging": "new"}
+    if present == ("out", "old"):
+        content["out"] = "new"
+    for which in present:
+        _folder(tmp_path / names[which], {"a.txt": content[which]})
+    _journal(tmp_path, names["staging"], names["old"])
     recover_dir(tmp_path / "out")
-    assert (tmp_path / "out" / "a.txt").read_text() == "new"
-    assert _swap_litter(tmp_path, "out") == []
-
-
-def test_recover_finishes_a_swap_killed_before_the_first_rename(tmp_path):
-    pid = _dead_pid()
-    _folder(tmp_path / "out", {"a.txt": "old"})
-    _folder(tmp_path / f".out.staging-{pid}-x", {"a.txt": "new"})
-    _journal(tmp_path, f".out.staging-{pid}-x", f".out.old-{pid}-x")
-    recover_dir(tmp_path / "out")
-    assert (tmp_path / "out" / "a.txt").read_text() == "new"
-    assert _swap_litter(tmp_path, "out") == []
-
-
-def test_recover_puts_the_old_folder_back_when_the_new_one_is_gone(tmp_path):
-    pid = _dead_pid()
-    _folder(tmp_path / f".out.old-{pid}-x", {"a.txt": "old"})
-    _journal(tmp_path, f".out.staging-{pid}-x", f".out.old-{pid}-x")
-    recover_dir(tmp_path / "out")
-    assert (tmp_path / "out" / "a.txt").read_text() == "old"
-    assert _swap_litter(tmp_path, "out") == []
-
-
-def test_recover_after_the_swap_only_cleans_up(tmp_path):
-    pid = _dead_pid()
-    _folder(tmp_path / "out", {"a.txt": "new"})
-    _folder(tmp_path / f".out.old-{pid}-x", {"a.txt": "old"})
-    _journal(tmp_path, f".out.staging-{pid}-x", f".out.old-{pid}-x")
-    recover_dir(tmp_path / "out")
-    assert (tmp_path / "out" / "a.txt").read_text() == "new"
+    assert (tmp_path / "out" / "a.txt").read_text() == expected
     assert _swap_litter(tmp_path, "out") == []
 
 

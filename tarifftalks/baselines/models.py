@@ -7,8 +7,8 @@ training data has a single class predicts that class (LogisticRegression cannot 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -17,16 +17,27 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from .. import schema
+from .crf import (
+    TOKEN_GROUPS,
+    Resources,
+    doc_sentence_features,
+    gold_spans,
+    lemma,
+    sentence_features,
+)
 from .data import Doc
+from .lines import LineClassifier, LineCRF  # noqa: F401  (re-exported: the line models)
 
 Features = dict[str, Any]
 
 
-def linear_model(c: float = 1.0) -> Pipeline:
+def linear_model(
+    c: float = 1.0, class_weight: str | None = "balanced", tol: float = 1e-4
+) -> Pipeline:
     return Pipeline(
         [
             ("vec", DictVectorizer(sort=True)),
-            ("clf", LogisticRegression(C=c, max_iter=2000, class_weight="balanced")),
+            ("clf", LogisticRegression(C=c, max_iter=2000, class_weight=class_weight, tol=tol)),
         ]
     )
 
@@ -34,8 +45,12 @@ def linear_model(c: float = 1.0) -> Pipeline:
 class DictClassifier(BaseEstimator, ClassifierMixin):
     """Feature dicts → labels; falls back to a constant when training has one class."""
 
-    def __init__(self, c: float = 1.0) -> None:
+    def __init__(
+        self, c: float = 1.0, class_weight: str | None = "balanced", tol: float = 1e-4
+    ) -> None:
         self.c = c
+        self.class_weight = class_weight
+        self.tol = tol
 
     def fit(self, X: list[Features], y: list[str]) -> DictClassifier:
         self.classes_ = sorted(set(y))
@@ -43,7 +58,7 @@ class DictClassifier(BaseEstimator, ClassifierMixin):
         if len(self.classes_) == 0:
             self.constant_ = "O"
         if self.constant_ is None:
-            self.model_ = linear_model(self.c).fit(X, y)
+            self.model_ = linear_model(self.c, self.class_weight, self.tol).fit(X, y)
         return self
 
     def predict(self, X: list[Features]) -> list[str]:
@@ -68,55 +83,7 @@ class DictClassifier(BaseEstimator, ClassifierMixin):
         return out
 
 
-# --- boilerplate lines ---------------------------------------------------------------------
-
-
-def line_features(doc: Doc, i: int) -> Features:
-    ln = doc.lines[i]
-    s = doc.text[ln["start"] : ln["end"]]
-    words = s.split()
-    n = len(doc.lines)
-    caps = sum(w[:1].isupper() for w in words)
-    f: Features = {
-        "bias": 1.0,
-        "rel_pos": i / max(n - 1, 1),
-        "first": i == 0,
-        "last": i == n - 1,
-        "log_len": len(s).bit_length(),
-        "n_words": min(len(words), 60) / 60,
-        "cap_ratio": caps / max(len(words), 1),
-        "ends_period": s.rstrip().endswith((".", ".”", '."', "”")),
-        "has_digit": any(ch.isdigit() for ch in s),
-        "starts_by": s.startswith("By "),
-        "parenthesised": s.startswith("(") and s.endswith(")"),
-        "all_caps": s.isupper(),
-        "no_space_run": max((len(w) for w in words), default=0) > 25,
-        "n_sentences": min(len(re.findall(r"[.!?][”\"]?\s", s + " ")), 5),
-    }
-    for w in words[:3]:
-        f[f"w={w.lower()}"] = 1.0
-    # Position relative to the neighbours' shapes: headline lists come in runs.
-    for d in (-1, 1):
-        j = i + d
-        if 0 <= j < n:
-            t = doc.text[doc.lines[j]["start"] : doc.lines[j]["end"]]
-            f[f"nb{d}_ends_period"] = t.rstrip().endswith((".", "”"))
-            f[f"nb{d}_log_len"] = len(t).bit_length()
-    return f
-
-
-class LineClassifier(BaseEstimator, ClassifierMixin):
-    def __init__(self, c: float = 1.0) -> None:
-        self.c = c
-
-    def fit(self, docs: list[Doc]) -> LineClassifier:
-        X = [line_features(d, i) for d in docs for i in range(len(d.lines))]
-        y = [ln["label"] for d in docs for ln in d.lines]
-        self.clf_ = DictClassifier(self.c).fit(X, y)
-        return self
-
-    def predict(self, docs: list[Doc]) -> list[list[str]]:
-        return [self.clf_.predict([line_features(d, i) for i in range(len(d.lines))]) for d in docs]
+# --- boilerplate lines (the learned classifiers live in lines.py) -------------------------
 
 
 class MajorityLines(BaseEstimator, ClassifierMixin):
@@ -157,29 +124,9 @@ class JusTextLines(BaseEstimator, ClassifierMixin):
 # --- token taggers (entities, triggers) ------------------------------------------------------
 
 
-def _shape(w: str) -> str:
-    s = re.sub(r"[A-Z]", "X", w)
-    s = re.sub(r"[a-z]", "x", s)
-    s = re.sub(r"[0-9]", "d", s)
-    return re.sub(r"(.)\1+", r"\1\1", s)
-
-
 def token_features(text: str, toks: list[tuple[int, int]], i: int) -> Features:
-    w = text[toks[i][0] : toks[i][1]]
-    f: Features = {
-        "bias": 1.0,
-        "w=" + w.lower(): 1.0,
-        "shape=" + _shape(w): 1.0,
-        "suf3=" + w[-3:].lower(): 1.0,
-        "pre3=" + w[:3].lower(): 1.0,
-        "title": w[:1].isupper(),
-        "first": i == 0,
-    }
-    for d in (-2, -1, 1, 2):
-        j = i + d
-        v = text[toks[j][0] : toks[j][1]].lower() if 0 <= j < len(toks) else "<pad>"
-        f[f"w{d:+d}={v}"] = 1.0
-    return f
+    """Features of token i of a sentence (no gazetteers): crf.sentence_features, one token."""
+    return sentence_features([text[s:e] for s, e in toks])[i]
 
 
 def bio_labels(toks: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
@@ -212,36 +159,42 @@ def bio_spans(toks: list[tuple[int, int]], tags: list[str]) -> list[tuple[int, i
 
 
 class SpanTagger(BaseEstimator, ClassifierMixin):
-    """BIO token classifier over content sentences. `target` picks gold spans from a Doc."""
+    """BIO token classifier (logistic regression) over content sentences, with the CRF tagger's
+    features and training-document gazetteers: the reference the CRF is compared with.
+    `target` picks gold spans from a Doc ("entities" or triggers, "events")."""
 
-    def __init__(self, target: str = "entities", c: float = 1.0) -> None:
+    def __init__(
+        self, target: str = "entities", c: float = 1.0, groups: Iterable[str] = TOKEN_GROUPS
+    ) -> None:
         self.target = target
         self.c = c
+        self.groups = groups
 
     def _gold_spans(self, doc: Doc) -> list[tuple[int, int, str]]:
-        if self.target == "entities":
-            return [(m["start"], m["end"], m["type"]) for m in doc.entities]
-        return [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in doc.events]
+        return gold_spans(doc, self.target)
 
     def fit(self, docs: list[Doc]) -> SpanTagger:
+        groups = frozenset(self.groups)
+        self.res_ = Resources(docs, self.target)
         X, y = [], []
         for d in docs:
             spans = self._gold_spans(d)
-            for _, _, toks in d.sentences:
-                X += [token_features(d.text, toks, i) for i in range(len(toks))]
+            feats = doc_sentence_features(d, groups, self.res_)
+            for (_, _, toks), f in zip(d.sentences, feats, strict=True):
+                X += f
                 y += bio_labels(toks, spans)
-        self.clf_ = DictClassifier(self.c).fit(X, y)
+        # A looser tolerance halves the fit (thousands of tokens, dozens of BIO classes).
+        self.clf_ = DictClassifier(self.c, tol=1e-3).fit(X, y)
         return self
 
     def predict(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+        groups = frozenset(self.groups)
         out = []
         for d in docs:
             spans: list[tuple[int, int, str]] = []
-            for _, _, toks in d.sentences:
-                tags = self.clf_.predict(
-                    [token_features(d.text, toks, i) for i in range(len(toks))]
-                )
-                spans += bio_spans(toks, tags)
+            feats = doc_sentence_features(d, groups, self.res_)
+            for (_, _, toks), f in zip(d.sentences, feats, strict=True):
+                spans += bio_spans(toks, self.clf_.predict(f))
             out.append(spans)
         return out
 
@@ -256,7 +209,7 @@ class LexiconTagger(BaseEstimator, ClassifierMixin):
     def fit(self, docs: list[Doc]) -> LexiconTagger:
         counts: dict[str, Counter] = {}
         for d in docs:
-            for s, e, label in SpanTagger(self.target)._gold_spans(d):
+            for s, e, label in gold_spans(d, self.target):
                 counts.setdefault(d.text[s:e], Counter())[label] += 1
         self.lexicon_ = {k: min(c, key=lambda x: (-c[x], x)) for k, c in sorted(counts.items())}
         return self
@@ -286,42 +239,112 @@ class LexiconTagger(BaseEstimator, ClassifierMixin):
 
 # --- arguments and realis --------------------------------------------------------------------
 
+ARG_GROUPS: tuple[str, ...] = ("types", "level", "distance", "between", "lexical", "roles")
+REALIS_GROUPS: tuple[str, ...] = ("cues", "etype", "trigger", "context")
 
-def pair_features(doc: Doc, trig: tuple[int, int, str], ment: tuple[int, int, str]) -> Features:
+_PRONOUNS = frozenset(
+    "he she it they we i you him her them us his its their our hers theirs itself themselves "
+    "himself herself".split()
+)
+
+
+def mention_level(text: str, etype: str) -> str:
+    """NAM / NOM / PRO from the mention's surface (predicted mentions carry no level)."""
+    if etype not in schema.LEVELED_TYPES:
+        return "NONE"
+    if text.lower() in _PRONOUNS:
+        return "PRO"
+    return "NAM" if text[:1].isupper() else "NOM"
+
+
+def _bin(x: int, edges: tuple[int, ...]) -> int:
+    return sum(x >= e for e in edges)
+
+
+def pair_features(
+    doc: Doc,
+    trig: tuple[int, int, str],
+    ment: tuple[int, int, str],
+    groups: Iterable[str] = ARG_GROUPS,
+    others: tuple[list, list] = ([], []),
+) -> Features:
+    """Features of a (trigger, entity mention) pair of one sentence. `others`: the sentence's
+    other triggers and mentions (to see what lies between the two)."""
+    g = frozenset(groups)
     ts, te, etype = trig
     ms, me, mtype = ment
-    between = doc.text[min(te, me) : max(ts, ms)].lower().split()
-    before_mention = doc.text[max(0, ms - 12) : ms].lower().split()
-    return {
-        "bias": 1.0,
-        "etype=" + etype: 1.0,
-        "mtype=" + mtype: 1.0,
-        "pair=" + etype + "|" + mtype: 1.0,
-        "before": ms < ts,
-        "dist": min(len(between), 20) / 20,
-        "trig=" + doc.text[ts:te].lower(): 1.0,
-        **{"btw=" + w: 1.0 for w in between[:8]},
-        "prev=" + (before_mention[-1] if before_mention else "<s>"): 1.0,
-    }
+    lo, hi = (te, ms) if ms >= te else (me, ts)
+    between = doc.text[lo:hi].split()
+    f: Features = {"bias": 1.0, "before": ms < ts}
+    if "types" in g:
+        f["etype=" + etype] = 1.0
+        f["mtype=" + mtype] = 1.0
+        f["pair=" + etype + "|" + mtype] = 1.0
+        f["dir|" + mtype + "|" + ("L" if ms < ts else "R")] = 1.0
+    if "level" in g:
+        level = mention_level(doc.text[ms:me], mtype)
+        f["level=" + level] = 1.0
+        f["level|" + mtype + "|" + level] = 1.0
+    if "distance" in g:
+        f[f"dist={_bin(len(between), (1, 2, 4, 7, 12, 20))}"] = 1.0
+        f["dist"] = min(len(between), 30) / 30
+        trigs, ments = others
+        f["trig_between"] = any(lo <= t[0] and t[1] <= hi for t in trigs if t != trig)
+        f["same_type_between"] = any(
+            lo <= m[0] and m[1] <= hi and m[2] == mtype for m in ments if m != ment
+        )
+        f["comma_between"] = "," in doc.text[lo:hi]
+    if "between" in g:
+        for w in between[:6]:
+            f["btw=" + lemma(w.strip(".,;:“”\"’'()"))] = 1.0
+        left = doc.text[max(0, ms - 20) : ms].split()
+        f["prev=" + (lemma(left[-1]) if left else "<s>")] = 1.0
+        f["prev|" + (lemma(left[-1]) if left else "<s>") + "|" + etype] = 1.0
+    if "lexical" in g:
+        tl = lemma(doc.text[ts:te])
+        f["trig=" + tl] = 1.0
+        f["trig|" + tl + "|" + mtype] = 1.0
+    if "roles" in g:
+        # The schema's roles this pair could fill: a prior the classifier can weigh.
+        allowed = [r for r in schema.roles_for(etype) if schema.role_accepts(r, mtype)]
+        for r in allowed:
+            f["can=" + r] = 1.0
+        f[f"n_can={min(len(allowed), 3)}"] = 1.0
+    return f
 
 
 def candidate_pairs(doc: Doc, triggers, mentions):
-    """(trigger, mention) pairs within one content sentence."""
+    """(trigger, mention, (sentence triggers, sentence mentions)) within one content sentence."""
     for s, e, _ in doc.sentences:
         ts = [t for t in triggers if s <= t[0] and t[1] <= e]
         ms = [m for m in mentions if s <= m[0] and m[1] <= e]
         for t in ts:
             for m in ms:
-                yield t, m
+                yield t, m, (ts, ms)
+
+
+def allowed_roles(etype: str, mtype: str) -> set[str]:
+    # A TITLE is never an argument (guidelines §6.3); the schema's constraints otherwise.
+    if mtype == "TITLE":
+        return {"None"}
+    return {"None"} | {r for r in schema.roles_for(etype) if schema.role_accepts(r, mtype)}
 
 
 class ArgumentClassifier(BaseEstimator, ClassifierMixin):
-    """Role (or "None") for each (trigger, entity mention) pair of a sentence."""
+    """Role (or "None") for each (trigger, entity mention) pair of a sentence. `c=None`: chosen
+    by inner cross-validation on the training documents (gold triggers and mentions, arg-C F1)."""
 
-    def __init__(self, c: float = 1.0) -> None:
+    C_GRID: tuple[float, ...] = (0.1, 1.0, 10.0)
+
+    def __init__(self, c: float | None = 1.0, groups: Iterable[str] = ARG_GROUPS) -> None:
         self.c = c
+        self.groups = groups
 
     def fit(self, docs: list[Doc]) -> ArgumentClassifier:
+        from .tuning import pooled_f1, tuned
+
+        make = lambda c: ArgumentClassifier(c, self.groups)  # noqa: E731
+        self.c_ = tuned(self.c, docs, self.C_GRID, make, argument_counts, pooled_f1)
         X, y = [], []
         for d in docs:
             trig = [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in d.events]
@@ -331,59 +354,132 @@ class ArgumentClassifier(BaseEstimator, ClassifierMixin):
                 for a in e["arguments"]
             }
             ments = [(m["start"], m["end"], m["type"]) for m in d.entities]
-            for t, m in candidate_pairs(d, trig, ments):
-                X.append(pair_features(d, t, m))
+            for t, m, others in candidate_pairs(d, trig, ments):
+                X.append(pair_features(d, t, m, self.groups, others))
                 y.append(roles.get((t[0], t[1], m[0], m[1]), "None"))
-        self.clf_ = DictClassifier(self.c).fit(X, y or ["None"])
+        self.clf_ = DictClassifier(self.c_).fit(X, y or ["None"])
         return self
 
     def predict_doc(self, doc: Doc, triggers, mentions) -> dict[tuple[int, int], list[dict]]:
         pairs = list(candidate_pairs(doc, triggers, mentions))
         # Only roles the schema allows for the event type and the mention's entity type.
-        allowed = [
-            {"None"} | {r for r in schema.roles_for(t[2]) if schema.role_accepts(r, m[2])}
-            for t, m in pairs
-        ]
-        labels = self.clf_.predict_allowed([pair_features(doc, t, m) for t, m in pairs], allowed)
+        allowed = [allowed_roles(t[2], m[2]) for t, m, _ in pairs]
+        feats = [pair_features(doc, t, m, self.groups, o) for t, m, o in pairs]
+        labels = self.clf_.predict_allowed(feats, allowed)
         out: dict[tuple[int, int], list[dict]] = {}
-        for (t, m), role in zip(pairs, labels, strict=True):
+        for (t, m, _), role in zip(pairs, labels, strict=True):
             if role not in (None, "None"):
                 out.setdefault((t[0], t[1]), []).append({"start": m[0], "end": m[1], "role": role})
         return out
 
 
-_CUES = (
-    "will", "would", "could", "may", "might", "expected", "plans", "plan", "scheduled", "set",
-    "to", "if", "unless", "not", "no", "without", "next", "upcoming", "aims", "intends",
-    "hopes", "prepared", "must", "demand", "urge", "press",
-)  # fmt: skip
+# Realis cues (lemmas): modality, plans and expectations, conditions, negation, demands.
+REALIS_CUES: dict[str, str] = {
+    **dict.fromkeys(("will", "would", "shall", "'ll"), "future"),
+    **dict.fromkeys(("could", "may", "might", "can", "possible", "possibly"), "modal"),
+    **dict.fromkeys(
+        ("plan", "expect", "schedule", "set", "aim", "intend", "prepare", "next", "upcoming"),
+        "plan",
+    ),
+    **dict.fromkeys(("if", "unless", "whether", "should"), "condition"),
+    **dict.fromkeys(("not", "no", "never", "without", "n't", "neither", "nor"), "negation"),
+    **dict.fromkeys(("demand", "urge", "press", "call", "ask", "seek", "want", "hope"), "demand"),
+}
 
 
-def realis_features(doc: Doc, trig: tuple[int, int, str]) -> Features:
+def realis_features(
+    doc: Doc, trig: tuple[int, int, str], groups: Iterable[str] = REALIS_GROUPS
+) -> Features:
+    g = frozenset(groups)
     ts, te, etype = trig
-    left = doc.text[max(0, ts - 60) : ts].lower().split()[-6:]
-    return {
-        "bias": 1.0,
-        "etype=" + etype: 1.0,
-        "trig=" + doc.text[ts:te].lower(): 1.0,
-        **{"cue=" + w: 1.0 for w in left if w in _CUES},
-        **{"l=" + w: 1.0 for w in left[-2:]},
-    }
+    sent = next(((s, e) for s, e, _ in doc.sentences if s <= ts and te <= e), (ts, te))
+    left = [lemma(w.strip(".,;:“”\"’'()")) for w in doc.text[sent[0] : ts].split()][-6:]
+    right = [lemma(w.strip(".,;:“”\"’'()")) for w in doc.text[te : sent[1]].split()][:3]
+    f: Features = {"bias": 1.0}
+    if "cues" in g:
+        for k, w in enumerate(reversed(left)):
+            cue = REALIS_CUES.get(w)
+            if cue:
+                f["cue=" + cue] = 1.0
+                f["cue=" + w] = 1.0
+                if k < 3:
+                    f["near_cue=" + cue] = 1.0
+        for w in right:
+            if REALIS_CUES.get(w):
+                f["rcue=" + REALIS_CUES[w]] = 1.0
+        whole = {lemma(w.strip(".,;:“”\"’'()")) for w in doc.text[sent[0] : sent[1]].split()}
+        for w in sorted(whole):
+            if REALIS_CUES.get(w) in ("future", "negation", "condition"):
+                f["sent_cue=" + REALIS_CUES[w]] = 1.0
+    if "etype" in g:
+        f["etype=" + etype] = 1.0
+    if "trigger" in g:
+        word = doc.text[ts:te]
+        f["trig=" + lemma(word)] = 1.0
+        f["suffix=" + next((s for s in ("ed", "ing", "s") if word.lower().endswith(s)), "-")] = 1.0
+    if "context" in g:
+        f["l1=" + (left[-1] if left else "<s>")] = 1.0
+        f["l2=" + (left[-2] if len(left) > 1 else "<s>")] = 1.0
+        f["r1=" + (right[0] if right else "</s>")] = 1.0
+    return f
 
 
 class RealisClassifier(BaseEstimator, ClassifierMixin):
-    def __init__(self, c: float = 1.0) -> None:
+    """Realis of each trigger. `c=None`: chosen by inner cross-validation on the training
+    documents (gold triggers, accuracy)."""
+
+    C_GRID: tuple[float, ...] = (0.1, 1.0, 10.0)
+
+    def __init__(self, c: float | None = 1.0, groups: Iterable[str] = REALIS_GROUPS) -> None:
         self.c = c
+        self.groups = groups
 
     def fit(self, docs: list[Doc]) -> RealisClassifier:
+        from .tuning import pooled_accuracy, tuned
+
+        make = lambda c: RealisClassifier(c, self.groups)  # noqa: E731
+        self.c_ = tuned(self.c, docs, self.C_GRID, make, realis_counts, pooled_accuracy)
         X = [
-            realis_features(d, (e["trigger"]["start"], e["trigger"]["end"], e["type"]))
+            realis_features(d, (e["trigger"]["start"], e["trigger"]["end"], e["type"]), self.groups)
             for d in docs
             for e in d.events
         ]
         y = [e["realis"] for d in docs for e in d.events]
-        self.clf_ = DictClassifier(self.c).fit(X, y or ["actual"])
+        self.clf_ = DictClassifier(self.c_, class_weight=None).fit(X, y or ["actual"])
         return self
 
     def predict_doc(self, doc: Doc, triggers) -> list[str]:
-        return self.clf_.predict([realis_features(doc, t) for t in triggers])
+        return self.clf_.predict([realis_features(doc, t, self.groups) for t in triggers])
+
+
+def _gold_triggers(doc: Doc) -> list[tuple[int, int, str]]:
+    return [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in doc.events]
+
+
+def argument_counts(model: ArgumentClassifier, train: list[Doc], test: list[Doc]) -> tuple:
+    """(tp, predicted, gold) arguments on `test` from gold triggers and mentions."""
+    model.fit(train)
+    tp = n_pred = n_gold = 0
+    for d in test:
+        trig = _gold_triggers(d)
+        ments = [(m["start"], m["end"], m["type"]) for m in d.entities]
+        by_trig = model.predict_doc(d, trig, ments)
+        pred = {(t, a["start"], a["end"], a["role"]) for t, args in by_trig.items() for a in args}
+        gold = {
+            ((e["trigger"]["start"], e["trigger"]["end"]), a["start"], a["end"], a["role"])
+            for e in d.events
+            for a in e["arguments"]
+        }
+        tp, n_pred, n_gold = tp + len(pred & gold), n_pred + len(pred), n_gold + len(gold)
+    return tp, n_pred, n_gold
+
+
+def realis_counts(model: RealisClassifier, train: list[Doc], test: list[Doc]) -> tuple:
+    """(hits, triggers, triggers) of realis on `test`'s gold triggers."""
+    model.fit(train)
+    hits = n = 0
+    for d in test:
+        pred = model.predict_doc(d, _gold_triggers(d))
+        hits += sum(p == e["realis"] for p, e in zip(pred, d.events, strict=True))
+        n += len(pred)
+    return hits, n, n

@@ -27,8 +27,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from datasketch import LeanMinHash
+
 from .. import paths
 from ..errors import UserError
+from ..io import parse_json
 from .documents import read_text
 from .manifest import (
     DOC_PREFIX,
@@ -38,7 +41,7 @@ from .manifest import (
     file_name_of,
     read_rows,
 )
-from .metadata import Published, infer_metadata
+from .metadata import Metadata, Published, infer_metadata
 from .similarity import PARAPHRASE_THRESHOLD, ShingleIndex, paraphrase_score, sentence_sets
 from .stories import Decision, Profile, StoryIndex, profile
 
@@ -49,9 +52,9 @@ AUTHORED_KEYS: dict[str, type] = {
     "reported_by": list,
     "layout": str,
 }
-# Stories whose members are checked for a paraphrase, and how many members of each.
-PARAPHRASE_STORIES = 3
-PARAPHRASE_MEMBERS = 200
+# A rewrite is looked for among the first members of the story an article joins (originals come
+# first: near_duplicate_of points to the earlier document); their sentence sets are kept.
+PARAPHRASE_MEMBERS = 5
 
 
 @dataclass
@@ -83,18 +86,52 @@ class Outcome:
         return out
 
 
-class Corpus:
-    """The root's documents as ingest needs them: hashes, shingle index, sentences, stories."""
+@dataclass(frozen=True)
+class Analysis:
+    """What a text says about itself, computed without the corpus (so it can run anywhere)."""
 
-    def __init__(self, root: Path) -> None:
+    sha256: str
+    text: str
+    meta: Metadata
+    published: Published  # the text's own date, or the author's for authored documents
+    sketch: LeanMinHash
+    profile: Profile
+    sentences: list[frozenset[int]]  # for the paraphrase check
+
+
+def analyze(
+    text: str, sha256: str, index: ShingleIndex, published: Published | None = None
+) -> Analysis:
+    meta = infer_metadata(text)
+    published = published or meta.published
+    prof = profile(text, published.date, meta.title)
+    return Analysis(sha256, text, meta, published, index.sketch(text), prof, sentence_sets(text))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new document goes: its near-duplicate, its date (maybe its original's), story."""
+
+    near_duplicate_of: str | None
+    near_why: str
+    published: Published
+    profile: Profile
+    decision: Decision
+
+
+class Corpus:
+    """The root's documents as ingest needs them: hashes, shingle index, texts, stories."""
+
+    def __init__(self, root: Path | None = None) -> None:
         self.root = root
-        self.rows: list[dict[str, Any]] = []
+        self.order: dict[str, int] = {}
         self.by_sha: dict[str, str] = {}
         self.index = ShingleIndex()
-        self.sentences: dict[str, list[frozenset[str]]] = {}
+        self.texts: dict[str, str] = {}
         self.published: dict[str, str | None] = {}
         self.stories = StoryIndex()
         self.next_number = 0
+        self._sentences: dict[str, list[frozenset[int]]] = {}
 
     @classmethod
     def load(cls, root: Path) -> Corpus:
@@ -103,34 +140,79 @@ class Corpus:
         for row in read_rows(root, missing_ok=True):
             text = read_text(seeds / str(row["file"]), row["sha256"], row["doc_id"])
             published = row["published"] if isinstance(row["published"], str) else None
-            corpus.remember(row, text, profile(text, published))
+            corpus.remember(
+                row["doc_id"],
+                row["sha256"],
+                text,
+                corpus.index.sketch(text),
+                published,
+                str(row["story_id"]),
+                profile(text, published),
+            )
         return corpus
 
-    def remember(self, row: dict[str, Any], text: str, prof: Profile) -> None:
-        doc_id = row["doc_id"]
-        self.rows.append(row)
-        self.by_sha[row["sha256"]] = doc_id
-        self.index.insert(doc_id, self.index.sketch(text))
-        self.sentences[doc_id] = sentence_sets(text)
-        self.published[doc_id] = row["published"]
-        self.stories.add(doc_id, str(row["story_id"]), prof)
+    def remember(
+        self,
+        doc_id: str,
+        sha256: str,
+        text: str,
+        sketch: LeanMinHash,
+        published: str | None,
+        story_id: str,
+        prof: Profile,
+        sentences: list[frozenset[int]] | None = None,
+    ) -> None:
+        self.order[doc_id] = len(self.order)
+        self.by_sha[sha256] = doc_id
+        self.index.insert(doc_id, sketch)
+        self.texts[doc_id] = text
+        self.published[doc_id] = published
+        self.stories.add(doc_id, story_id, prof)
+        # Only a story's first members are ever checked for a paraphrase: keep theirs.
+        if sentences is not None and len(self.stories.stories[story_id].members) <= (
+            PARAPHRASE_MEMBERS
+        ):
+            self._sentences[doc_id] = sentences
         n = doc_number(doc_id)
         if n is not None:
             self.next_number = max(self.next_number, n + 1)
 
-    def near_duplicate(self, text: str, candidates: list[str]) -> tuple[str | None, str]:
-        """The earliest-ingested document this text copies (shingles) or paraphrases."""
-        order = {r["doc_id"]: i for i, r in enumerate(self.rows)}
-        matches = self.index.query(self.index.sketch(text))
-        if matches:
-            best = min(matches, key=lambda m: order[m.key])
-            return best.key, f"shingle Jaccard {best.jaccard:.2f} with {best.key}"
-        mine = sentence_sets(text)
-        for doc_id in sorted(candidates, key=order.__getitem__):
-            s = paraphrase_score(mine, self.sentences[doc_id])
+    def sentences(self, doc_id: str) -> list[frozenset[int]]:
+        """Sentence content-word sets of a story's first members (kept once computed)."""
+        got = self._sentences.get(doc_id)
+        if got is None:
+            got = self._sentences[doc_id] = sentence_sets(self.texts[doc_id])
+        return got
+
+    def paraphrase_of(self, a: Analysis, story_id: str) -> tuple[str | None, str]:
+        """The earliest member of the story that the text retells in other words."""
+        mine = a.sentences
+        for doc_id in self.stories.stories[story_id].members[:PARAPHRASE_MEMBERS]:
+            s = paraphrase_score(mine, self.sentences(doc_id))
             if s >= PARAPHRASE_THRESHOLD:
                 return doc_id, f"paraphrase: {s:.2f} of sentences align with {doc_id}"
         return None, ""
+
+    def place(self, doc_id: str, a: Analysis) -> Placement:
+        """Near-duplicate and story of a new document (nothing is recorded: see `remember`)."""
+        near, why = None, ""
+        matches = self.index.query(a.sketch)
+        if matches:
+            best = min(matches, key=lambda m: self.order[m.key])
+            near, why = best.key, f"shingle Jaccard {best.jaccard:.2f} with {best.key}"
+        published, prof = a.published, a.profile
+        decision = self.stories.assign(doc_id, prof, near)
+        if near is None and not decision.opened:
+            # A rewrite reports the same occasion: look for one in the story it joins.
+            near, why = self.paraphrase_of(a, decision.story_id)
+        if near is not None and published.date is None and self.published.get(near):
+            published = Published(
+                self.published[near],
+                "inferred",
+                f"Near-duplicate of {near} (same facts, other words), so dated with it.",
+            )
+            prof = profile(a.text, published.date, a.meta.title)
+        return Placement(near, why, published, prof, decision)
 
 
 def check_bytes(path: Path) -> tuple[bytes, str]:
@@ -169,10 +251,7 @@ def read_authored(path: Path) -> dict[str, dict[str, Any]]:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
+    data = parse_json(raw, str(path))  # malformed or 100,000 brackets deep: a UserError
     if not isinstance(data, dict) or not data:
         raise UserError(f"{path}: expected a non-empty JSON object: file name -> facts")
     out = {}
@@ -244,69 +323,69 @@ def plan(
     path: Path,
     sources: dict[str, Any],
     authored: dict[str, Any] | None,
-) -> tuple[Outcome, bytes, str, Profile | None]:
+) -> tuple[Outcome, bytes, Analysis | None, Placement | None]:
     """Everything about one file, decided but nothing written."""
     data, text = check_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
     if sha in corpus.by_sha:
-        return Outcome(str(path), "duplicate", duplicate_of=corpus.by_sha[sha]), data, text, None
+        dup = Outcome(str(path), "duplicate", duplicate_of=corpus.by_sha[sha])
+        return dup, data, None, None
     n = corpus.next_number
     doc_id = doc_id_of(n)
-    meta = infer_metadata(text)
-    published = meta.published
-    outlet = meta.outlet
+    stated = None
     if authored is not None:
-        published = Published(authored["published"], "stated", "authored: date given by the author")
-        outlet = None
-    prof = profile(text, published.date)
-    candidates = [
-        m
-        for _, sid, _ in corpus.stories.ranked(prof)[:PARAPHRASE_STORIES]
-        for m in corpus.stories.stories[sid].members[:PARAPHRASE_MEMBERS]
-    ]
-    near, near_why = corpus.near_duplicate(text, candidates)
+        stated = Published(authored["published"], "stated", "authored: date given by the author")
+    a = analyze(text, sha, corpus.index, stated)
+    # No agency wrote an authored document, whatever its layout imitates.
+    outlet = None if authored is not None else a.meta.outlet
+    place = corpus.place(doc_id, a)
     notes = []
-    if near is not None and published.date is None and corpus.published.get(near):
-        published = Published(
-            corpus.published[near],
-            "inferred",
-            f"Near-duplicate of {near} (same facts, other words), so dated with it.",
-        )
-        prof = profile(text, published.date)
-    decision = corpus.stories.assign(doc_id, prof, near)
-    if prof.evidence:
-        notes.append("central event: " + "; ".join(prof.evidence))
+    if place.profile.evidence:
+        notes.append("central event: " + "; ".join(place.profile.evidence))
     row: dict[str, Any] = {
         "doc_id": doc_id,
         "file": file_name_of(n, sha),
         "sha256": sha,
         "outlet": outlet,
-        "title": meta.title,
-        "published": published.date,
-        "published_basis": published.basis,
-        "published_reason": published.reason,
-        "story_id": decision.story_id,
-        "near_duplicate_of": near,
+        "title": a.meta.title,
+        "published": place.published.date,
+        "published_basis": place.published.basis,
+        "published_reason": place.published.reason,
+        "story_id": place.decision.story_id,
+        "near_duplicate_of": place.near_duplicate_of,
         "source_url": sources.get("source_url"),
         "site": sources.get("site"),
         "retrieved": sources.get("retrieved"),
-        "truncated": sources.get("truncated", meta.truncated),
+        "truncated": sources.get("truncated", a.meta.truncated),
         "authored": authored is not None,
         "occasion": authored["occasion"] if authored else None,
         "facts": list(authored["facts"]) if authored else None,
         "reported_by": list(authored["reported_by"]) if authored else None,
     }
-    out = Outcome(str(path), "ingested", doc_id, row, near_duplicate=near_why or None)
-    out.story, out.notes = decision, notes
-    return out, data, text, prof
+    out = Outcome(str(path), "ingested", doc_id, row, near_duplicate=place.near_why or None)
+    out.story, out.notes = place.decision, notes
+    return out, data, a, place
 
 
-def commit(corpus: Corpus, outcome: Outcome, data: bytes, text: str, prof: Profile) -> None:
+def record(corpus: Corpus, row: dict[str, Any], a: Analysis, place: Placement) -> None:
+    corpus.remember(
+        row["doc_id"],
+        a.sha256,
+        a.text,
+        a.sketch,
+        row["published"],
+        row["story_id"],
+        place.profile,
+        a.sentences,
+    )
+
+
+def commit(corpus: Corpus, outcome: Outcome, data: bytes, a: Analysis, place: Placement) -> None:
     """Write the seed file, then the row; if the row fails, the file goes again."""
     from ..io import write_bytes_atomic
 
     row = outcome.row
-    assert row is not None
+    assert row is not None and corpus.root is not None
     target = paths.seeds_dir(corpus.root) / row["file"]
     existed = target.exists()
     try:
@@ -319,7 +398,7 @@ def commit(corpus: Corpus, outcome: Outcome, data: bytes, text: str, prof: Profi
         if not existed:
             target.unlink(missing_ok=True)
         raise
-    corpus.remember(row, text, prof)
+    record(corpus, row, a, place)
 
 
 def describe(o: Outcome) -> list[str]:
@@ -363,17 +442,16 @@ def ingest(
         src = dict(sources.get(str(path)) or sources.get(path.name) or {})
         if retrieved and "retrieved" not in src:
             src["retrieved"] = retrieved
-        outcome, data, text, prof = plan(
+        outcome, data, a, place = plan(
             corpus, path, src, authored.get(path.name) if authored is not None else None
         )
         if outcome.status == "ingested":
+            assert outcome.row is not None and a is not None and place is not None
             if dry_run:
                 outcome.status = "would ingest"
-                assert outcome.row is not None and prof is not None
-                corpus.remember(outcome.row, text, prof)
+                record(corpus, outcome.row, a, place)
             else:
-                assert prof is not None
-                commit(corpus, outcome, data, text, prof)
+                commit(corpus, outcome, data, a, place)
         outcomes.append(outcome)
         for line in describe(outcome):
             log(line)

@@ -91,15 +91,20 @@ def nonempty_lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
-@lru_cache(maxsize=4096)
 def parse_date(expr: str, base: dt.date | None = None) -> dt.date | None:
-    """An explicit date expression ("May 30", "April 30, 2025 at 18:46 JST") as a date, against
-    `base` (default CORPUS_BASE); None when dateparser cannot read it."""
+    """An explicit date expression ("May 30", "April 30, 2025 at 18:46 JST") as a date; a
+    missing year is `base`'s (default: CORPUS_BASE's); None when dateparser cannot read it."""
+    return _parse_date(expr, base.year if base else CORPUS_BASE.year)
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(expr: str, year: int) -> dt.date | None:
+    # Explicit dates resolve the same against any day of a year ("current_period" keeps the
+    # base's year), so the cache is keyed by year and stays small.
     import dateparser
 
-    relative = dt.datetime.combine(base, dt.time()) if base else CORPUS_BASE
     settings = {
-        "RELATIVE_BASE": relative,
+        "RELATIVE_BASE": dt.datetime(year, 7, 1),
         "PREFER_DATES_FROM": "current_period",
         "RETURN_AS_TIMEZONE_AWARE": False,
         "PREFER_DAY_OF_MONTH": "first",
@@ -110,14 +115,10 @@ def parse_date(expr: str, base: dt.date | None = None) -> dt.date | None:
 
 
 def is_masthead(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return (
-        bool(letters)
-        and all(c.isupper() for c in letters)
-        and len(line.split()) <= 6
-        and not any(c.isdigit() for c in line)
-        and not line.endswith(_SENTENCE_END)
-    )
+    """A short line in capitals: "THE ASAHI SHIMBUN"."""
+    if len(line) > 60 or len(line.split()) > 6 or line.endswith(_SENTENCE_END):
+        return False
+    return line.isupper() and not any(c.isdigit() for c in line)
 
 
 def masthead_name(line: str) -> str:
@@ -154,8 +155,8 @@ def dateline(line: str) -> dt.date | None:
     m = _FULL_DATE.search(rest)
     if not m or m.start() > 12:
         return None
-    got = parse_date(rest) or parse_date(m.group(0))
-    return got
+    # The date part alone: it repeats across documents (cached), the time of day does not.
+    return parse_date(m.group(0)) or parse_date(rest)
 
 
 def stated_date(text: str) -> Published | None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .metadata import _MONTH_DAY, AGENCIES, WEEKDAYS, infer_title, parse_date
-from .similarity import _SENT_SPLIT, prose_lines
+from .similarity import prose_lines, split_sentences
 
 JOIN_SCORE = 3
 ORDINALS = {
@@ -100,17 +100,19 @@ class Profile:
     evidence: tuple[str, ...]
 
 
-def lead_sentences(text: str, n: int = LEAD_SENTENCES) -> list[str]:
-    """The headline (if any) and the first `n` prose sentences, agency datelines stripped."""
+def lead_sentences(text: str, n: int = LEAD_SENTENCES, title: str | None = "") -> list[str]:
+    """The headline (if any; "" = infer it) and the first `n` prose sentences, agency
+    datelines stripped."""
     out: list[str] = []
-    title = infer_title(text)
+    if title == "":
+        title = infer_title(text)
     if title:
         out.append(title)
     body: list[str] = []
     for line in prose_lines(text):
         if line == title:
             continue
-        for sent in _SENT_SPLIT.split(line):
+        for sent in split_sentences(line):
             sent = _DATELINE_PREFIX.sub("", sent.strip())
             if len(sent.split()) >= 5:
                 body.append(sent)
@@ -126,9 +128,18 @@ def _weekday_date(name: str, base: dt.date, future: bool) -> dt.date:
     return base - dt.timedelta(days=(7 - delta) % 7)
 
 
-def sentence_dates(sent: str, published: dt.date | None) -> list[tuple[dt.date, dt.date, str]]:
-    """Event dates a sentence states or implies, resolved against the publication date."""
-    found: list[tuple[dt.date, dt.date, str]] = []
+@dataclass(frozen=True)
+class DateMention:
+    at: int  # position in the sentence
+    first: dt.date
+    last: dt.date
+    expr: str
+    report: bool  # "said on Friday": the day of the report, not of the event
+
+
+def sentence_dates(sent: str, published: dt.date | None) -> list[DateMention]:
+    """Dates a sentence states or implies, resolved against the publication date, in order."""
+    found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for m in _RANGE.finditer(sent):
         first = parse_date(m.group(1), published)
@@ -137,28 +148,43 @@ def sentence_dates(sent: str, published: dt.date | None) -> list[tuple[dt.date, 
             end_expr = re.sub(r"\d+.*$", end_expr, m.group(1).strip())
         last = parse_date(end_expr, published)
         if first and last and first <= last <= first + dt.timedelta(days=14):
-            found.append((first, last, m.group(0)))
+            found.append(DateMention(m.start(), first, last, m.group(0), False))
             taken.append(m.span())
     for m in _DATE.finditer(sent):
         if any(s <= m.start() < e for s, e in taken):
             continue
         got = parse_date(m.group(0), published)
         if got:
-            found.append((got, got, m.group(0)))
+            found.append(DateMention(m.start(), got, got, m.group(0), False))
     if published is not None:
         reporting = {m.start(1) for m in _REPORT_WEEKDAY.finditer(sent)}
-        future = bool(_FUTURE.search(sent))
         for m in _WEEKDAY.finditer(sent):
-            if m.start(1) in reporting:
-                continue  # "said on Friday" dates the report, not the event
-            fut = future or m.group(0).startswith("next")
+            # Tense from the clause before the weekday: "is set to meet on Friday".
+            before = sent[max(0, m.start() - 80) : m.start()]
+            fut = bool(_FUTURE.search(before)) or m.group(0).startswith("next")
             day = _weekday_date(m.group(1), published, fut)
-            found.append((day, day, f"{m.group(0)} (from {published.isoformat()})"))
+            expr = f"{m.group(0)} (from {published.isoformat()})"
+            found.append(DateMention(m.start(), day, day, expr, m.start(1) in reporting))
         for m in _RELATIVE_DAY.finditer(sent):
             shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[m.group(1).lower()]
             day = published + dt.timedelta(days=shift)
-            found.append((day, day, f"{m.group(0)} (from {published.isoformat()})"))
-    return found
+            expr = f"{m.group(0)} (from {published.isoformat()})"
+            found.append(DateMention(m.start(), day, day, expr, False))
+    return sorted(found, key=lambda d: d.at)
+
+
+def central_date(lead: list[str], published: dt.date | None) -> DateMention | None:
+    """The first date of the first lead sentence that dates an event; the day of a report
+    ("said on Friday") only when nothing else in the lead is dated."""
+    fallback = None
+    for sent in lead:
+        got = sentence_dates(sent, published)
+        events = [d for d in got if not d.report]
+        if events:
+            return events[0]
+        if got and fallback is None:
+            fallback = got[0]
+    return fallback
 
 
 def names_in(sentences: Iterable[str]) -> frozenset[str]:
@@ -177,10 +203,11 @@ def names_in(sentences: Iterable[str]) -> frozenset[str]:
     return frozenset(n for n in out if n not in UBIQUITOUS)
 
 
-def profile(text: str, published: str | None) -> Profile:
-    """The central event of an article: round ordinal and dates of its lead, names in it."""
+def profile(text: str, published: str | None, title: str | None = "") -> Profile:
+    """The central event of an article: round ordinal and dates of its lead, names in it.
+    `title`: the headline if already known (None: it has none), "" to infer it."""
     pub = dt.date.fromisoformat(published) if published else None
-    lead = lead_sentences(text)
+    lead = lead_sentences(text, title=title)
     evidence: list[str] = []
     rnd = None
     for sent in lead:
@@ -189,15 +216,23 @@ def profile(text: str, published: str | None) -> Profile:
             rnd = ORDINALS[m.group(1).lower()]
             evidence.append(f"round {m.group(0)!r}")
             break
+    central = central_date(lead, pub)
     dates: list[tuple[dt.date, dt.date]] = []
-    for sent in lead:
-        got = sentence_dates(sent, pub)
-        if got:
-            dates = [(a, b) for a, b, _ in got]
-            evidence.append("date " + "; ".join(f"{e!r} = {_span(a, b)}" for a, b, e in got))
-            break
+    if central is not None:
+        dates = [(central.first, central.last)]
+        evidence.append(f"date {central.expr!r} = {_span(central.first, central.last)}")
     names = names_in(lead)
     return Profile(rnd, tuple(sorted(set(dates))), names, tuple(evidence))
+
+
+def _days(p: Profile) -> list[dt.date]:
+    out = []
+    for first, last in p.dates:
+        day = first
+        while day <= last:
+            out.append(day)
+            day += dt.timedelta(days=1)
+    return out
 
 
 def _span(a: dt.date, b: dt.date) -> str:
@@ -236,52 +271,93 @@ class Decision:
     evidence: str
 
 
-def score_story(p: Profile, story: Story) -> tuple[int, list[str]]:
+def score_story(p: Profile, story: Story, explain: bool = True) -> tuple[int, list[str]]:
+    """The score of `p` against a story and (if `explain`) the evidence, one phrase a signal."""
     score, why = 0, []
     if p.round is not None and story.rounds:
         if p.round in story.rounds:
             score += 3
-            why.append(f"same round ({ORDINAL_WORDS[p.round]})")
+            if explain:
+                why.append(f"same round ({ORDINAL_WORDS[p.round]})")
         else:
             score -= 4
-            theirs = "/".join(ORDINAL_WORDS[r] for r in sorted(story.rounds))
-            why.append(f"round {ORDINAL_WORDS[p.round]} vs {theirs}")
+            if explain:
+                theirs = "/".join(ORDINAL_WORDS[r] for r in sorted(story.rounds))
+                why.append(f"round {ORDINAL_WORDS[p.round]} vs {theirs}")
     if p.dates and story.dates:
         d = min(_distance(a, b) for a in p.dates for b in story.dates)
-        mine = ", ".join(_span(*x) for x in p.dates)
-        if d <= 1:
-            score += 3
-            why.append(f"event date {mine} within {d} day(s) of the story's")
-        elif d >= 3:
-            score -= 3
-            why.append(f"event date {mine} {d} days from the story's")
-        else:
-            why.append(f"event date {mine} {d} days from the story's (no evidence)")
-    shared = sorted(p.names & story.names)
+        score += 3 if d <= 1 else -3 if d >= 3 else 0
+        if explain:
+            mine = ", ".join(_span(*x) for x in p.dates)
+            if d <= 1:
+                why.append(f"event date {mine} within {d} day(s) of the story's")
+            else:
+                why.append(f"event date {mine} {d} days from the story's")
+    shared = p.names & story.names
     if len(shared) >= 2:
         score += 1
-        why.append("shared names " + ", ".join(shared[:5]))
+        if explain:
+            why.append("shared names " + ", ".join(sorted(shared)[:5]))
     return score, why
 
 
 class StoryIndex:
-    """Stories in creation order; `assign` places a profiled article into one."""
+    """Stories in creation order; `assign` places a profiled article into one.
+
+    Only stories that could be joined are scored: those with an event date within `NEAR_DAYS`,
+    or, for an undated article, those of its round (found through two small indexes), plus the
+    few latest stories so a new story's evidence says why it is new. That keeps an assignment
+    independent of the corpus size."""
+
+    NEAR_DAYS = 2
+    RECENT = 3
 
     def __init__(self) -> None:
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}
+        self._order: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._by_round: dict[int, set[str]] = {}
+        self._by_day: dict[dt.date, set[str]] = {}
 
     def add(self, doc_id: str, story_id: str, p: Profile) -> None:
-        self.stories.setdefault(story_id, Story(story_id)).add(doc_id, p)
+        if story_id not in self.stories:
+            self.stories[story_id] = Story(story_id)
+            self._order[story_id] = len(self._order)
+            self._ids.append(story_id)
+        self.stories[story_id].add(doc_id, p)
         self.story_of[doc_id] = story_id
+        if p.round is not None:
+            self._by_round.setdefault(p.round, set()).add(story_id)
+        for day in _days(p):
+            self._by_day.setdefault(day, set()).add(story_id)
+
+    def candidates(self, p: Profile) -> set[str]:
+        found = set(self._ids[-self.RECENT :])
+        if p.round is not None and not p.dates:
+            # Without a date, a same-round story is the only way in; with one, a story of the
+            # same round but dated far away scores 3 - 3 and cannot be joined anyway.
+            found |= self._by_round.get(p.round, set())
+        pad = dt.timedelta(days=self.NEAR_DAYS)
+        for first, last in p.dates:
+            day = first - pad
+            while day <= last + pad:
+                found |= self._by_day.get(day, set())
+                day += dt.timedelta(days=1)
+        return found
 
     def ranked(self, p: Profile) -> list[tuple[int, str, list[str]]]:
-        """(score, story_id, evidence), best first; ties go to the earlier story."""
-        order = {s: i for i, s in enumerate(self.stories)}
-        scored = [(*score_story(p, s), s.story_id) for s in self.stories.values()]
-        return sorted(
-            ((sc, sid, why) for sc, why, sid in scored), key=lambda x: (-x[0], order[x[1]])
+        """(score, story_id, evidence) of the candidate stories, best first; ties go to the
+        earlier story."""
+        scored = sorted(
+            ((score_story(p, self.stories[s], False)[0], s) for s in self.candidates(p)),
+            key=lambda x: (-x[0], self._order[x[1]]),
         )
+        # Words only for the few a decision shows.
+        return [
+            (sc, sid, score_story(p, self.stories[sid])[1] if k < 3 else [])
+            for k, (sc, sid) in enumerate(scored)
+        ]
 
     def assign(self, doc_id: str, p: Profile, near_duplicate_of: str | None = None) -> Decision:
         """Decide the story of `doc_id` (not added: call `add` once the row is written)."""
@@ -292,12 +368,13 @@ class StoryIndex:
         if ranked and ranked[0][0] >= JOIN_SCORE:
             sc, sid, why = ranked[0]
             return Decision(sid, False, sc, "; ".join(why))
-        best = (
-            f"best existing {ranked[0][1]} scored {ranked[0][0]}"
-            + (f" ({'; '.join(ranked[0][2])})" if ranked[0][2] else "")
-            if ranked
-            else "no story yet"
-        )
+        if ranked:
+            best = f"no story scores {JOIN_SCORE}+: " + " | ".join(
+                f"{sid} {sc}" + (f" ({'; '.join(why)})" if why else "")
+                for sc, sid, why in ranked[:3]
+            )
+        else:
+            best = "no story yet"
         return Decision(self.new_id(p, doc_id), True, 0, best)
 
     def new_id(self, p: Profile, doc_id: str) -> str:

@@ -103,8 +103,8 @@ def load_split_gold(
 
 
 def run(args: argparse.Namespace) -> int:
-    from .columnar import Vocab, side_from_records
-    from .fastread import read_columns
+    from .columnar import Vocab
+    from .fastread import read_columns, side_from_dicts
     from .predictions import gold_to_predictions, write_predictions
     from .report import format_table, to_json
     from .score import score_columns
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(to_json({"predictions": str(args.pred), "problems": rows}))
         raise
     try:
-        gold_side = side_from_records(list(enumerate(map(gold.get, ids))), len(ids), vocab, ids)
+        gold_side = side_from_dicts(list(enumerate(map(gold.get, ids))), len(ids), vocab, ids)
     except KeyError as exc:
         raise UserError(f"gold: an argument points to unknown mention {exc}") from None
     result = score_columns(

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter, methodcaller
 from typing import Any
 
 import numpy as np
@@ -41,15 +43,11 @@ class Vocab:
             c = self.clusters[key] = len(self.clusters)
         return c
 
-    def __call__(self, value: Any) -> int:
-        c = self.code.get(value)
-        if c is None:
-            c = self.code[value] = len(self.code)
-        return c
-
     def codes(self, values: Sequence[Any]) -> np.ndarray:
-        get = self.__call__
-        return np.fromiter(map(get, values), dtype=I64, count=len(values))
+        code = self.code
+        for v in set(values) - code.keys():  # sorted would need comparable values; any order
+            code[v] = len(code)
+        return np.fromiter(map(code.__getitem__, values), dtype=I64, count=len(values))
 
 
 @dataclass
@@ -73,27 +71,39 @@ class Side:
         return self.cols[key]
 
 
-def _arr(values: list) -> np.ndarray:
-    return np.array(values, dtype=I64) if values else np.zeros(0, dtype=I64)
+def _ints(values: Any, n: int) -> np.ndarray:
+    return np.fromiter(values, dtype=I64, count=n)
 
 
-class _Clusters:
-    """Cluster ids to codes within one side: the same (document, id) -> the same code; no id
-    -> a code of its own. Ids compare as Python values do ("1" and 1 differ)."""
+def _flat(lists: list, docs: np.ndarray) -> tuple[list, np.ndarray]:
+    """The items of per-row lists in one list, and the row value (`docs`) of each."""
+    lens = np.fromiter(map(len, lists), dtype=I64, count=len(lists))
+    return list(chain.from_iterable(lists)), np.repeat(docs, lens)
 
-    def __init__(self) -> None:
-        self.code: dict[tuple, int] = {}
-        self.n = 0
 
-    def __call__(self, doc: int, cid: Any) -> int:
-        self.n += 1
-        if cid is None:
-            return -self.n  # unique, and never equal to an id's code (those are >= 0)
-        key = (doc, type(cid) is str, cid)
-        c = self.code.get(key)
-        if c is None:
-            c = self.code[key] = len(self.code)
-        return c
+def _cluster_codes(values: list) -> np.ndarray:
+    """Cluster ids -> codes: equal ids (as Python compares them: "1" and 1 differ) get equal
+    codes; a missing id (None) a negative code of its own."""
+    code: dict[Any, int] = {None: -1}
+    for v in set(values) - code.keys():
+        code[v] = len(code) - 1
+    out = np.fromiter(map(code.__getitem__, values), dtype=I64, count=len(values))
+    missing = out < 0
+    out[missing] = -1 - np.flatnonzero(missing)
+    return out
+
+
+_GET_LINES = methodcaller("get", "lines")
+_GET_ENTS = methodcaller("get", "entities")
+_GET_EVENTS = methodcaller("get", "events")
+_GET_ARGS = methodcaller("get", "arguments")
+_START, _END = itemgetter("start"), itemgetter("end")
+_GET_ID = methodcaller("get", "id")
+_GET_ENTITY = methodcaller("get", "entity")
+_GET_CLUSTER = methodcaller("get", "cluster")
+_GET_REALIS = methodcaller("get", "realis")
+_GET_MENTION = methodcaller("get", "mention")
+_TRIGGER = itemgetter("trigger")
 
 
 def side_from_records(
@@ -104,78 +114,80 @@ def side_from_records(
 ) -> Side:
     """(document index, record) pairs -> a Side. Records are gold (arguments by mention id) or
     predictions (arguments by offsets); the shapes are those the validators guarantee. The
-    document of index i is doc_ids[i] (default: the record's own `doc_id`)."""
-    ln_doc, ln_s, ln_e, ln_lab = [], [], [], []
-    en_doc, en_s, en_e, en_t, en_c = [], [], [], [], []
-    ev_doc, ev_s, ev_e, ev_t, ev_r, ev_c, ev_x = [], [], [], [], [], [], []
-    ar_ev, ar_s, ar_e, ar_r = [], [], [], []
-    clusters, ev_clusters = _Clusters(), _Clusters()
-    for d, rec in records:
-        if not rec:
-            continue
-        doc_id = doc_ids[d] if doc_ids is not None else rec.get("doc_id", "")
-        lines = rec.get("lines") or ()
-        for ln in lines:
-            ln_doc.append(d)
-            ln_s.append(ln["start"])
-            ln_e.append(ln["end"])
-            ln_lab.append(ln["label"])
-        offsets: dict[Any, tuple[int, int]] = {}
-        for m in rec.get("entities") or ():
-            s, e = m["start"], m["end"]
-            en_doc.append(d)
-            en_s.append(s)
-            en_e.append(e)
-            en_t.append(m["type"])
-            en_c.append(clusters(d, m.get("entity")))
-            if "id" in m:
-                offsets[m["id"]] = (s, e)
-        for ev in rec.get("events") or ():
-            k = len(ev_doc)
-            trig = ev["trigger"]
-            ev_doc.append(d)
-            ev_s.append(trig["start"])
-            ev_e.append(trig["end"])
-            ev_t.append(ev["type"])
-            ev_r.append(ev.get("realis"))
-            ev_c.append(ev_clusters(d, ev.get("cluster")))
-            ev_x.append(_xcluster(vocab, doc_id, ev.get("cluster")))
-            for a in ev.get("arguments") or ():
-                s, e = offsets[a["mention"]] if "mention" in a else (a["start"], a["end"])
-                ar_ev.append(k)
-                ar_s.append(s)
-                ar_e.append(e)
-                ar_r.append(a["role"])
-    code = vocab.codes
-    return Side(
-        n_docs,
-        {
-            "lines.doc": _arr(ln_doc),
-            "lines.start": _arr(ln_s),
-            "lines.end": _arr(ln_e),
-            "lines.label": code(ln_lab),
-            "ents.doc": _arr(en_doc),
-            "ents.start": _arr(en_s),
-            "ents.end": _arr(en_e),
-            "ents.type": code(en_t),
-            "ents.cluster": _arr(en_c),
-            "events.doc": _arr(ev_doc),
-            "events.ts": _arr(ev_s),
-            "events.te": _arr(ev_e),
-            "events.type": code(ev_t),
-            "events.realis": code(ev_r),
-            "events.cluster": _arr(ev_c),
-            "events.xcluster": _arr(ev_x),
-            "args.event": _arr(ar_ev),
-            "args.start": _arr(ar_s),
-            "args.end": _arr(ar_e),
-            "args.role": code(ar_r),
-        },
+    document of index i is doc_ids[i] (default: the record's own `doc_id`), for the
+    cross-document cluster codes.
+
+    Every field is read by a C loop (`map` over `itemgetter`/`methodcaller`) over all items of
+    all documents at once: per-item Python code would cost more than the scoring.
+    """
+    recs = [(d, r) for d, r in records if r]
+    docs = np.fromiter((d for d, _ in recs), dtype=I64, count=len(recs))
+    rows = [r for _, r in recs]
+    cols: dict[str, np.ndarray] = {}
+
+    lines, ldoc = _flat([x or () for x in map(_GET_LINES, rows)], docs)
+    cols["lines.doc"] = ldoc
+    cols["lines.start"] = _ints(map(_START, lines), len(lines))
+    cols["lines.end"] = _ints(map(_END, lines), len(lines))
+    cols["lines.label"] = vocab.codes(list(map(itemgetter("label"), lines)))
+
+    ents, edoc = _flat([x or () for x in map(_GET_ENTS, rows)], docs)
+    es = list(map(_START, ents))
+    ee = list(map(_END, ents))
+    cols["ents.doc"] = edoc
+    cols["ents.start"] = _ints(es, len(ents))
+    cols["ents.end"] = _ints(ee, len(ents))
+    cols["ents.type"] = vocab.codes(list(map(itemgetter("type"), ents)))
+    cols["ents.cluster"] = _cluster_codes(list(map(_GET_ENTITY, ents)))
+
+    evs, vdoc = _flat([x or () for x in map(_GET_EVENTS, rows)], docs)
+    trig = list(map(_TRIGGER, evs))
+    cols["events.doc"] = vdoc
+    cols["events.ts"] = _ints(map(_START, trig), len(evs))
+    cols["events.te"] = _ints(map(_END, trig), len(evs))
+    cols["events.type"] = vocab.codes(list(map(itemgetter("type"), evs)))
+    cols["events.realis"] = vocab.codes(list(map(_GET_REALIS, evs)))
+    ev_clusters = list(map(_GET_CLUSTER, evs))
+    cols["events.cluster"] = _cluster_codes(ev_clusters)
+    names: Any = doc_ids if doc_ids is not None else {d: r.get("doc_id", "") for d, r in recs}
+    owners = list(map(names.__getitem__, vdoc.tolist()))
+    cols["events.xcluster"] = xcluster_codes(vocab, ev_clusters, owners)
+
+    args, aev = _flat([x or () for x in map(_GET_ARGS, evs)], np.arange(len(evs), dtype=I64))
+    cols["args.event"] = aev
+    cols["args.role"] = vocab.codes(list(map(itemgetter("role"), args)))
+    mentions = list(map(_GET_MENTION, args))
+    if any(m is not None for m in mentions):
+        # gold: a mention id -> its mention's offsets (a repeated id: the last mention's)
+        eids = list(map(_GET_ID, ents))
+        offsets = dict(
+            zip(zip(edoc.tolist(), eids, strict=True), zip(es, ee, strict=True), strict=True)
+        )
+        adoc = vdoc[aev].tolist()
+        spans = [
+            offsets[(d, m)] if m is not None else (a["start"], a["end"])
+            for d, m, a in zip(adoc, mentions, args, strict=True)
+        ]
+        cols["args.start"] = _ints(map(itemgetter(0), spans), len(args))
+        cols["args.end"] = _ints(map(itemgetter(1), spans), len(args))
+    else:
+        cols["args.start"] = _ints(map(_START, args), len(args))
+        cols["args.end"] = _ints(map(_END, args), len(args))
+    return Side(n_docs, cols)
+
+
+def xcluster_codes(vocab: Vocab, clusters: list, owners: list[str]) -> np.ndarray:
+    """Cross-document cluster codes (`Side`) of event cluster ids; owners: each event's doc id
+    (a document-local id is kept apart per document); no id: -1."""
+    key = coref.cross_document_key
+    return np.fromiter(
+        (
+            -1 if c is None else vocab.cluster(key(o, c))
+            for c, o in zip(clusters, owners, strict=True)
+        ),
+        dtype=I64,
+        count=len(clusters),
     )
-
-
-def _xcluster(vocab: Vocab, doc_id: str, cluster: Any) -> int:
-    return -1 if cluster is None else vocab.cluster(coref.cross_document_key(doc_id, cluster))
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -235,7 +247,7 @@ def _set_counts(
     ).astype(I64)
 
 
-def _last(k: np.ndarray) -> np.ndarray:
+def last_rows(k: np.ndarray) -> np.ndarray:
     """Indices of the last row of each distinct key (dict semantics: the last one wins)."""
     rev = k[::-1]
     _, first = np.unique(rev, return_index=True)
@@ -312,7 +324,7 @@ def event_rows(g: Side, p: Side) -> np.ndarray:
         out.append(_set_counts(k[: len(gdoc)], gdoc, k[len(gdoc) :], pdoc, n))
     # realis over trigger_c matches; each side's last event of a trigger_c tuple gives it
     gk, pk = _both(g, p, ("events.doc", "events.ts", "events.te", "events.type"))
-    gl, pl = _last(gk), _last(pk)
+    gl, pl = last_rows(gk), last_rows(pk)
     order = np.argsort(gk[gl])
     gkeys, grealis = gk[gl][order], g["events.realis"][gl][order]
     pos = np.searchsorted(gkeys, pk[pl])
@@ -343,7 +355,7 @@ def _line_join(g: Side, p: Side) -> tuple[np.ndarray, ...]:
     """Each side's lines (last label per span wins), and for every gold line the position of
     the same span among the predicted ones (or -1)."""
     gk, pk = _both(g, p, ("lines.doc", "lines.start", "lines.end"))
-    gl, pl = _last(gk), _last(pk)
+    gl, pl = last_rows(gk), last_rows(pk)
     order = np.argsort(pk[pl])
     psorted = pk[pl][order]
     pos = np.searchsorted(psorted, gk[gl])
@@ -448,7 +460,7 @@ def _word_rows(g, p, gl, pl, g_to_p, both, g_content, p_content, p_matched, text
             ws = texts[d][a:b].split()
             docs += [d] * len(ws)
             ids += [get(w, len(vocab)) for w in ws]
-        return _arr(docs), _arr(ids)
+        return np.array(docs, dtype=I64), np.array(ids, dtype=I64)
 
     gd, gw = bag(g, gl[g_only])
     pd_, pw = bag(p, pl[p_only])

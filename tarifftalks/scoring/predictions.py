@@ -25,7 +25,7 @@ import reprlib
 import sys
 from collections.abc import Container, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import schema
 from ..errors import UserError
@@ -255,9 +255,17 @@ def json_array_problem(content: str) -> str | None:
     if bad is None and isinstance(whole, list):
         return f"a JSON array of {len(whole)} item(s), not JSON Lines (one object per line)"
     first = head.split("\n", 1)[0]
-    if _loads(first)[1] is not None:  # its first line is no JSON value on its own
+    bad = _loads(first)[1]
+    if bad is not None and bad.startswith("not valid"):  # the first line is an unclosed array
         return "starts like a JSON array, not JSON Lines (one object per line)"
     return None
+
+
+def refuse_array(path: Path, content: str) -> None:
+    """A UserError in one line if the text is a JSON array rather than JSON Lines."""
+    why = json_array_problem(content)
+    if why:
+        raise UserError(f"{path}: {why}; convert it, e.g. `jq -c '.[]' FILE > FILE.jsonl`")
 
 
 def problem_report(path: Path, problems: list[tuple[int, str]], shown: int) -> list[str]:
@@ -278,20 +286,24 @@ def read_predictions(
     None) on stderr, then a UserError that carries them all (`.problems`)."""
     path = Path(path)
     content = read_text(path)
-    why = json_array_problem(content)
-    if why:
-        raise UserError(f"{path}: {why}; convert it, e.g. `jq -c '.[]' FILE > FILE.jsonl`")
+    refuse_array(path, content)
     records, problems = parse_predictions(content.split("\n"), texts)
     del content
     if problems:
-        for row in problem_report(path, problems, len(problems) if shown is None else shown):
-            print(row, file=sys.stderr)
-        err = UserError(
-            f"{path}: {len(problems)} problem(s) in the predictions (listed above); nothing scored"
-        )
-        err.problems = problems  # type: ignore[attr-defined]
-        raise err
+        refuse(path, problems, shown)
     return records
+
+
+def refuse(path: Path, problems: list[tuple[int, str]], shown: int | None) -> NoReturn:
+    """Print the first `shown` problems (all with None) and raise the UserError that carries
+    every one (`.problems`, for `--json`)."""
+    for row in problem_report(path, problems, len(problems) if shown is None else shown):
+        print(row, file=sys.stderr)
+    err = UserError(
+        f"{path}: {len(problems)} problem(s) in the predictions (listed above); nothing scored"
+    )
+    err.problems = problems  # type: ignore[attr-defined]
+    raise err
 
 
 def read_text(path: Path) -> str:

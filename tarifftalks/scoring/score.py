@@ -366,7 +366,9 @@ def score_fast(
     """`score()` through the columnar engine, from the same records."""
     ids = sorted(gold_docs)
     vocab = columnar.Vocab()
-    g = columnar.side_from_records(list(enumerate(map(gold_docs.get, ids))), len(ids), vocab, ids)
-    p = columnar.side_from_records(list(enumerate(map(pred_docs.get, ids))), len(ids), vocab, ids)
+    from .fastread import side_from_dicts
+
+    g = side_from_dicts(list(enumerate(map(gold_docs.get, ids))), len(ids), vocab, ids)
+    p = side_from_dicts(list(enumerate(map(pred_docs.get, ids))), len(ids), vocab, ids)
     text_list = [texts[i] for i in ids] if texts is not None else None
     return score_columns(g, p, vocab, ids, pred_docs.keys(), text_list, layers, n_resamples, seed)

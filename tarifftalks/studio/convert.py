@@ -182,13 +182,18 @@ def prediction_to_gold(pred: dict[str, Any], doc: Document) -> tuple[dict[str, A
 # --- pull ---------------------------------------------------------------------------------------
 
 
-def _single_text(value: dict[str, Any]) -> str | None:
+def _texts(value: dict[str, Any]) -> list[str]:
+    """The non-empty strings of a text area's `text` (a list, or one string)."""
     texts = value.get("text")
     if isinstance(texts, str):
         texts = [texts]
     if not isinstance(texts, list):
-        return None
-    vals = [t.strip() for t in texts if isinstance(t, str) and t.strip()]
+        return []
+    return [t.strip() for t in texts if isinstance(t, str) and t.strip()]
+
+
+def _single_text(value: dict[str, Any]) -> str | None:
+    vals = _texts(value)
     return vals[-1] if vals else None
 
 
@@ -215,21 +220,31 @@ def results_to_gold(
             problems.append(f"{where}: not an object")
             continue
         if item.get("type") == "relation":
-            relations.append(item)
+            ends = (item.get("from_id"), item.get("to_id"))
+            labels = item.get("labels")
+            if not all(isinstance(x, str) for x in ends):
+                problems.append(f"{where} (relation): from_id/to_id are not region ids")
+            elif labels is not None and not (
+                isinstance(labels, list) and all(isinstance(x, str) for x in labels)
+            ):
+                problems.append(f"{where} (relation {ends[0]} -> {ends[1]}): labels {labels!r}")
+            else:
+                relations.append(item)
             continue
         control = item.get("from_name")
         rid = item.get("id")
         value = item.get("value")
-        if control not in _KNOWN:
+        if not isinstance(control, str) or control not in _KNOWN:
             problems.append(f"{where}: unknown control {control!r}")
             continue
         if not isinstance(value, dict):
             problems.append(f"{where} ({control}): value is not an object")
             continue
         if control == C.DOC_NOTE:
-            for t in value.get("text") or []:
-                if isinstance(t, str) and t.strip():
-                    notes.append({"about": None, "text": t.strip()})
+            notes.extend({"about": None, "text": t} for t in _texts(value))
+            continue
+        if not isinstance(rid, str) or not rid:
+            problems.append(f"{where} ({control}): region id {rid!r} is not a string")
             continue
         where = f"region {rid} ({control})"
         if control in C.REGION_CONTROLS:
@@ -239,7 +254,7 @@ def results_to_gold(
                 problems.append(f"{where}: expected exactly one label, got {labels!r}")
                 continue
             label = labels[0]
-            if label not in _INVENTORY[control]:
+            if not isinstance(label, str) or label not in _INVENTORY[control]:
                 problems.append(f"{where}: unknown label {label!r}")
                 continue
             start, end = value.get("start"), value.get("end")
@@ -307,7 +322,8 @@ def results_to_gold(
         if not v:
             return None
         ch = v.get("choices")
-        return ch[0] if isinstance(ch, list) and len(ch) == 1 else None
+        ok = isinstance(ch, list) and len(ch) == 1 and isinstance(ch[0], str)
+        return ch[0] if ok else None
 
     def textarea(rid: str, control: str) -> str | None:
         v = attrs.get(rid, {}).get(control)
@@ -346,9 +362,7 @@ def results_to_gold(
             )
         if r["control"] in (C.ENTITY, C.TRIGGER):
             v = attrs.get(rid, {}).get(C.NOTE)
-            for t in (v or {}).get("text") or []:
-                if isinstance(t, str) and t.strip():
-                    notes.append({"about": rid, "text": t.strip()})
+            notes.extend({"about": rid, "text": t} for t in _texts(v or {}))
 
     events = {ev["id"]: ev for ev in gold["events"]}
     for rel in relations:

@@ -1,25 +1,24 @@
-"""Smoke test: a pre-annotated task opens in headless Chromium and its regions render.
+"""Smoke test: an annotator opens a pre-annotated task in headless Chromium; its regions render.
 
+On the PostgreSQL-backed server, as an annotator account of `studio users add` (not the admin).
 Debian's `chromium`, driven over the DevTools protocol (websocket-client): the session cookie
 of a real login is set, the task is opened, and the highlighted spans are read from the DOM.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import shutil
 import subprocess
 import time
-import urllib.parse
 import urllib.request
 
 import pytest
 
 from tarifftalks.gold import read_gold_file
-from tarifftalks.studio import server
+from tarifftalks.studio import server, users
 
-from .conftest import FIXTURE, Studio, project_id, run, tasks_of, unavailable
+from .conftest import FIXTURE, client_of, project_id, run, tasks_of, unavailable
 
 pytestmark = [pytest.mark.studio, pytest.mark.browser]
 
@@ -35,22 +34,6 @@ CHROMIUM_FLAGS = (
     "--remote-allow-origins=*",
     "--window-size=1400,1000",
 )
-
-
-def _login(studio: Studio) -> http.cookiejar.CookieJar:
-    admin = json.loads((server.state_dir(studio.root) / "admin.json").read_text("utf-8"))
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    login = f"{studio.url}/user/login/"
-    opener.open(login, timeout=30).read()
-    csrf = next(c.value for c in jar if c.name == "csrftoken")
-    form = {"email": admin["email"], "password": admin["password"], "csrfmiddlewaretoken": csrf}
-    req = urllib.request.Request(
-        login, data=urllib.parse.urlencode(form).encode(), headers={"Referer": login}
-    )
-    opener.open(req, timeout=30).read()
-    assert any(c.name == "sessionid" for c in jar), "login failed"
-    return jar
 
 
 class DevTools:
@@ -71,15 +54,15 @@ class DevTools:
                 return msg["result"]
 
 
-def test_pre_annotated_regions_render(team_env, client, fixture_root, tmp_path, capsys):
+def test_pre_annotated_regions_render(pg_env, annotators, fixture_root, tmp_path, capsys):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not shutil.which(chromium):
         unavailable("Debian's chromium is not installed (.ci/install-studio.sh installs it)")
     pytest.importorskip("websocket", reason="websocket-client (dev extra)")
-    studio = team_env
-    assert (
-        run(capsys, "studio", "push", "--root", str(fixture_root), "--project", "browser")[0] == 0
-    )
+    studio = pg_env
+    client = client_of(studio)
+    push = ("studio", "push", "--root", str(fixture_root), "--project", "browser", "--gold")
+    assert run(capsys, *push)[0] == 0
     pid = project_id(client, "browser")
     task = tasks_of(client, pid)[0]
     assert not task.annotations, "only the pre-annotation is there"
@@ -88,7 +71,11 @@ def test_pre_annotated_regions_render(team_env, client, fixture_root, tmp_path, 
         e["trigger"]["text"] for e in gold["events"]
     }
 
-    jar = _login(studio)
+    annotator = annotators[0]
+    with users.login(studio.url, annotator.email, annotator.password) as session:
+        cookies = {c.name: c.value for c in session.cookies.jar}
+        me = session.get("/api/current-user/whoami").json()
+    assert me["email"] == annotator.email and cookies.get("sessionid")
     port = server.free_port()
     proc = subprocess.Popen(
         [
@@ -114,8 +101,8 @@ def test_pre_annotated_regions_render(team_env, client, fixture_root, tmp_path, 
         page = next(t for t in targets if t["type"] == "page")
         cdp = DevTools(page["webSocketDebuggerUrl"])
         cdp("Network.enable")
-        for c in jar:
-            cdp("Network.setCookie", name=c.name, value=c.value, url=studio.url)
+        for name, value in sorted(cookies.items()):
+            cdp("Network.setCookie", name=name, value=value, url=studio.url)
         cdp("Page.navigate", url=f"{studio.url}/projects/{pid}/data?task={task.id}")
         script = (
             "JSON.stringify(Array.from(document.querySelectorAll('.htx-highlight'))"

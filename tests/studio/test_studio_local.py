@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -51,3 +52,25 @@ def test_server_log_has_no_outbound_settings(studio: Studio):
         encoding="utf-8", errors="replace"
     )
     assert "pypi.org" not in log
+
+
+def test_up_said_what_it_waited_for(studio: Studio):
+    """`studio up` reports each wait with its elapsed seconds (the first start migrates)."""
+    waits = [s for s in studio.startup if s.startswith("waiting for Label Studio")]
+    assert waits and all(re.search(r"\(\d+ s\)$", s) for s in waits)
+    assert any("migrations" in s for s in studio.startup)
+    assert re.search(r"Label Studio answers on .* \(\d+ s\)", studio.startup[-1])
+
+
+def test_every_pull_deletes_its_export_file(studio: Studio, monkeypatch, capsys):
+    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
+    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
+    root = str(studio.root)
+    exports = server.state_dir(studio.root) / server.EXPORT_DIR
+    code, _, err = run(capsys, "studio", "push", "--root", root, "--project", "exports", "--quiet")
+    assert code == 0, err
+    before = sorted(exports.rglob("*"))
+    for _ in range(3):
+        code, _, err = run(capsys, "studio", "pull", "--root", root, "--project", "exports")
+        assert code == 0, err
+    assert sorted(exports.rglob("*")) == before

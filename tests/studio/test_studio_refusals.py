@@ -43,7 +43,8 @@ def _corrupt(result: list[dict], how: str, text: str) -> list[dict]:
 )
 def test_pull_refuses_bad_annotation(team_env, client, fixture_root, capsys, how, expected):
     title = f"bad-{how.split()[0]}"
-    assert run(capsys, "studio", "push", "--root", str(fixture_root), "--project", title)[0] == 0
+    push = ("studio", "push", "--root", str(fixture_root), "--project", title, "--gold")
+    assert run(capsys, *push)[0] == 0
     task = tasks_of(client, project_id(client, title))[0]
     pred = task.predictions[0]
     pred = pred if isinstance(pred, dict) else pred.dict()
@@ -83,34 +84,20 @@ def test_server_down_is_one_line(fixture_root, monkeypatch, capsys):
         assert secret not in err + out
 
 
-def test_agreement_and_adjudication(team_env, client, fixture_root, capsys):
-    title = "two-annotators"
-    assert run(capsys, "studio", "push", "--root", str(fixture_root), "--project", title)[0] == 0
+def test_two_annotations_by_one_account_are_refused(team_env, client, fixture_root, capsys):
+    """Pass a and b are two annotators: one account's second annotation is not a second pass."""
+    title = "one-account-twice"
+    push = ("studio", "push", "--root", str(fixture_root), "--project", title, "--gold")
+    assert run(capsys, *push)[0] == 0
     task = tasks_of(client, project_id(client, title))[0]
     pred = task.predictions[0]
     pred = pred if isinstance(pred, dict) else pred.dict()
-    full = pred["result"]
-    # the second annotator drops one trigger (and the relations and attributes hanging on it)
-    drop = next(r["id"] for r in full if r.get("from_name") == "trigger")
-    fewer = [r for r in full if r.get("id") != drop and r.get("from_id") != drop]
-    first = client.annotations.create(id=task.id, result=full)
-    client.annotations.create(id=task.id, result=fewer)
-    gold = fixture_root / "annotation" / "gold" / "tt-900.json"
-    before = gold.read_bytes()
-
-    code, out, err = run(
+    client.annotations.create(id=task.id, result=pred["result"])
+    client.annotations.create(id=task.id, result=pred["result"])
+    before = _snapshot(fixture_root)
+    code, _, err = run(
         capsys, "studio", "pull", "--root", str(fixture_root), "--project", title, "--accept"
     )
-    assert code == 0, err
-    assert "2 annotations, agreement" in err and "triggers_f1" in err
-    assert (fixture_root / ".studio" / "adjudication" / "tt-900.json").is_file()
-    assert gold.read_bytes() == before
-
-    # adjudicated in Label Studio: the first annotation becomes the ground truth
-    client.annotations.update(id=first.id, ground_truth=True)
-    gold.unlink()
-    code, out, err = run(
-        capsys, "studio", "pull", "--root", str(fixture_root), "--project", title, "--accept"
-    )
-    assert code == 0, err
-    assert gold.read_bytes() == before
+    assert code == 2 and "a second annotation by the same annotator" in err
+    assert "Traceback" not in err and _snapshot(fixture_root) == before
+    assert not (fixture_root / ".studio").exists(), "the retired .studio/adjudication/"
