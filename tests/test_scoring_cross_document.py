@@ -220,3 +220,23 @@ def test_engines_agree_on_random_clusters(seed: int) -> None:
     for metric in (*METRICS, "conll"):
         for k in ("p", "r", "f1") if metric != "conll" else ("f1",):
             assert fast[metric][k] == pytest.approx(float(ref[metric][k])), (metric, k)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_all_local_ids_equal_the_pooled_within_document_scores(seed: int) -> None:
+    """With every id document-local, no cluster crosses a document: the cross-document figures
+    are the within-document ones."""
+    import random
+
+    rng = random.Random(seed)
+    docs = [f"tt-{i:03d}" for i in range(4)]
+    gold = _random_side(rng, docs, 40, ["a", "b"])
+    pred = _random_side(rng, docs, 40, ["a", "c"])
+    for side in (gold, pred):
+        for d, rec in side.items():
+            for ev in rec["events"]:
+                if "cluster" in ev:
+                    ev["cluster"] = f"{d}/{ev['cluster']}"
+    res = score_fast(gold, pred, None, ["coreference"], n_resamples=0)["coreference"]
+    for metric in (*METRICS, "conll"):
+        assert res[CROSS_DOCUMENT][metric]["f1"] == pytest.approx(res["events"][metric]["f1"])
