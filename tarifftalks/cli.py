@@ -17,6 +17,8 @@ from .errors import UserError, os_error_message
 # Modules that contribute subcommands, in the order `--help` lists them.
 _COMMAND_MODULES = (
     "tarifftalks.commands",
+    "tarifftalks.release.rehydrate",
+    "tarifftalks.convert",
     "tarifftalks.corpus.ingest",
     "tarifftalks.agreement",
     "tarifftalks.adjudication",

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -297,13 +297,18 @@ def recover_dir(target: Path) -> Path:
 
 
 def _check_replaceable(staging: Path, target: Path) -> None:
+    check_replaceable(target, os.listdir(staging))
+
+
+def check_replaceable(target: Path, names: Iterable[str]) -> None:
     """Refuse to replace what is not an earlier output: a file, or a folder holding names the
-    new output does not have (`--out .` or `--out annotation` must not delete the checkout)."""
+    new output (top-level `names`) does not have (`--out .` or `--out annotation` must not
+    delete the checkout). A command writing several folders checks them all before any swap."""
     if not present(target):
         return
     if not target.is_dir():
         raise UserError(f"{target}: exists and is not a folder")
-    foreign = sorted(set(os.listdir(target)) - set(os.listdir(staging)))
+    foreign = sorted(set(os.listdir(target)) - set(names))
     if foreign:
         shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
         raise UserError(

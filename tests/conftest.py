@@ -76,6 +76,17 @@ def hf_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the real gold into a temporary folder (`<tmp>/dataset` and its text-free
+    twin `<tmp>/dataset-standoff`), shared by the read-only tests of every module."""
+    from tarifftalks.release import build_dataset
+
+    out = tmp_path_factory.mktemp("build") / "dataset"
+    build_dataset(REPO, out, log=lambda *a: None)
+    return out
+
+
 def run_cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
     """`tarifftalks ARGV…` in-process: (exit code, stdout, stderr)."""
     capsys.readouterr()

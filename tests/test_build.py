@@ -26,14 +26,6 @@ from tarifftalks.splits import (
 from .conftest import REPO
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """One build of the real gold into a temporary folder, shared by the read-only tests."""
-    out = tmp_path_factory.mktemp("build") / "dataset"
-    build_dataset(REPO, out, log=lambda *a: None)
-    return out
-
-
 def _tree_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -129,11 +121,17 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     again = tmp_path / "dataset"
     build_dataset(REPO, again, log=lambda *a: None)
     assert _tree_digest(again) == _tree_digest(built)
+    standoff = tmp_path / "dataset-standoff"
+    assert _tree_digest(standoff) == _tree_digest(built.parent / "dataset-standoff")
 
 
 def test_checked_in_dataset_matches_a_fresh_build(built):
     assert _tree_digest(REPO / "dataset") == _tree_digest(built), (
         "dataset/ is stale: run `tarifftalks build` and commit it"
+    )
+    standoff = built.parent / "dataset-standoff"
+    assert _tree_digest(REPO / "dataset-standoff") == _tree_digest(standoff), (
+        "dataset-standoff/ is stale: run `tarifftalks build` and commit it"
     )
 
 

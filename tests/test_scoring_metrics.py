@@ -254,7 +254,7 @@ def test_gold_as_predictions_scores_one_everywhere() -> None:
     preds = {k: gold_to_predictions(g) for k, g in gold.items()}
     result = score(gold, preds, texts, n_resamples=50)
     figs = _all_figures(result)
-    assert len(figs) == 59  # every figure of every layer
+    assert len(figs) == 72  # every figure of every layer (13 of them cross-document coref)
     assert all(v == 1.0 for _, v in figs), [f for f in figs if f[1] != 1.0]
     assert result["entities"]["strict"]["ci"]["f1"] == [1.0, 1.0]
 
@@ -268,7 +268,7 @@ def test_empty_predictions_score_recall_zero() -> None:
     for preds in ({}, {k: {"doc_id": k} for k in G}):
         result = score(G, preds, TEXTS, n_resamples=20)
         recalls = [(p, v) for p, v in _all_figures(result) if p.endswith((".r", ".accuracy"))]
-        assert len(recalls) == 20
+        assert len(recalls) == 24  # 4 of them cross-document event coreference
         assert all(v == 0 for _, v in recalls), recalls
         assert result["meta"]["missing"] == ([] if preds else ["d1", "d2"])
 
@@ -300,7 +300,7 @@ def test_score_layers_and_keys() -> None:
         "boilerplate",
         "content_words",
     }
-    assert set(full["coreference"]) == {"entities", "events"}
+    assert set(full["coreference"]) == {"entities", "events", "events_cross_document"}
     assert set(full["coreference"]["events"]) == {"muc", "bcub", "ceafe", "lea", "conll"}
 
 

@@ -10,6 +10,8 @@ Systems (each predicts the layers listed in `SYSTEMS`; it is scored on those onl
             arguments and realis as in sklearn
   best      per layer, the system with the best inner leave-one-story-out score on the training
             documents (`best_systems`); never chosen on the documents it is scored on
+Event coreference (within and across documents) of the systems scored on it is the
+type-and-stem reference of `coref.py`, applied to their predicted events.
 
 Public entry points: `train_predict(system, train, test)` (layer-wise: test documents keep their
 gold lines and sentences, as the scorer's per-layer figures assume), `best_systems(train)` and
@@ -24,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from .coref import add_stem_clusters
 from .crf import CRFTagger, count_spans
 from .data import Doc, unlabeled_doc, with_content_lines
 from .lines import LineClassifier, LineCRF, count_lines
@@ -191,7 +194,10 @@ def train_predict(
         choice: dict[str, str | None] = dict(best_systems(train, cache))
     else:
         choice = {layer: system for layer in CANDIDATES if layer in SYSTEMS[system]}
-    return predict_layers(choice, train, test, cache)
+    records = predict_layers(choice, train, test, cache)
+    if "coreference" in SYSTEMS[system]:  # the type-and-stem reference, across documents too
+        add_stem_clusters(records, {d.doc_id: d.text for d in test})
+    return records
 
 
 # --- choosing the best system per layer, inside the training documents -------------------------

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
-from datasets import DatasetInfo, SplitDict, SplitInfo
+from datasets import DatasetInfo, Features, SplitDict, SplitInfo
 
 from .. import schema
 from ..errors import UserError
 from ..splits import SPLITS
+from . import licence
 from .features import CONFIGS, DEFAULT_CONFIG, FEATURES
+
+FeaturesOf = Mapping[str, Callable[[], Features]]
+# Keys of the YAML the build writes itself; the card source must not set them.
+GENERATED_KEYS = ("configs", "dataset_info", *licence.yaml_fields())
 
 
 def present_splits(files: dict, config: str) -> list[str]:
@@ -45,8 +51,10 @@ def yaml_header(
     static: dict[str, Any],
     fingerprint: str,
     files: dict[tuple[str, str], dict[str, Any]],
+    features: FeaturesOf = FEATURES,
 ) -> str:
-    """Front matter: static metadata, then generated configs and dataset_info."""
+    """Front matter: static metadata, the licence keys, then generated configs and
+    dataset_info (`features`: the form's features per config)."""
     configs = []
     infos = []
     for config in CONFIGS:
@@ -70,7 +78,7 @@ def yaml_header(
             splits.add(SplitInfo(name=s, num_bytes=f["bytes"], num_examples=f["rows"]))
         size = sum(files[(config, s)]["bytes"] for s in present_splits(files, config))
         info = DatasetInfo(
-            features=FEATURES[config](),
+            features=features[config](),
             config_name=config,
             splits=splits,
             download_size=size,
@@ -78,7 +86,8 @@ def yaml_header(
         )
         infos.append({"config_name": config, **info._to_yaml_dict()})
     meta = {
-        **static,
+        **{k: v for k, v in static.items() if k not in GENERATED_KEYS},
+        **licence.yaml_fields(),
         "configs": configs,
         "dataset_info": infos,
     }
@@ -132,6 +141,23 @@ def example_block(row: dict[str, Any], limit: int = 6) -> str:
         return v
 
     return "```json\n" + json.dumps(cut(row), ensure_ascii=False, indent=1) + "\n```"
+
+
+def citation(static: dict[str, Any]) -> str:
+    """The BibTeX entry, from the card source's front matter (title, version, date)."""
+    version = str(static.get("version", ""))
+    year = str(static.get("date_published", ""))[:4]
+    key = "tarifftalks" + year + ("_v" + version.replace(".", "_") if version else "")
+    title = static.get("citation_title") or static.get("pretty_name", "TariffTalks")
+    return (
+        f"@misc{{{key},\n"
+        f"  author  = {{{{{licence.ATTRIBUTION}}}}},\n"
+        f"  title   = {{{title}}},\n"
+        f"  year    = {{{year}}},\n"
+        f"  version = {{{version}}},\n"
+        f"  note    = {{Dataset and benchmark package; annotations CC BY 4.0}}\n"
+        "}"
+    )
 
 
 def render_card(source: str, header: str, tables: dict[str, str]) -> str:

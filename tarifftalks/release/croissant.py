@@ -8,7 +8,8 @@ from typing import Any
 
 from datasets import ClassLabel, Features, LargeList, List, Value
 
-from .card import present_splits
+from . import licence
+from .card import FeaturesOf, citation, present_splits
 from .features import CONFIGS, FEATURES
 
 _CONTEXT = {
@@ -89,7 +90,13 @@ def _describe(name: str, feature: Any) -> str:
     return name
 
 
-def croissant_json(static: dict[str, Any], files: dict, fingerprint: str) -> str:
+def croissant_json(
+    static: dict[str, Any],
+    files: dict,
+    fingerprint: str,
+    features_of: FeaturesOf = FEATURES,
+    name: str = "TariffTalks",
+) -> str:
     distribution = []
     record_sets = []
     for config in CONFIGS:
@@ -108,7 +115,7 @@ def croissant_json(static: dict[str, Any], files: dict, fingerprint: str) -> str
                     "sha256": f["sha256"],
                 }
             )
-        features: Features = FEATURES[config]()
+        features: Features = features_of[config]()
         split_names = ", ".join(present_splits(files, config))
         record_sets.append(
             {
@@ -122,13 +129,13 @@ def croissant_json(static: dict[str, Any], files: dict, fingerprint: str) -> str
     doc = {
         "@context": _CONTEXT,
         "@type": "sc:Dataset",
-        "name": "TariffTalks",
+        "name": name,
         "description": static.get("description")
         or "News articles on the 2025 U.S.-Japan tariff talks annotated for boilerplate, "
         "entities and events.",
         "conformsTo": "http://mlcommons.org/croissant/1.0",
-        "citeAs": static.get("cite_as", "TariffTalks (2026)"),
-        "license": static.get("license_link", "https://creativecommons.org/licenses/by/4.0/"),
+        "citeAs": citation(static),
+        "license": licence.croissant_license(),
         "url": static.get("homepage", "https://example.invalid/tarifftalks"),
         "version": str(static.get("version", "1.0.0")),
         "datePublished": str(static.get("date_published", "2026-11-21")),

@@ -30,6 +30,7 @@ def documents_features() -> Features:
             "published_basis": ClassLabel(names=["stated", "inferred"]),
             "story_id": Value("string"),
             "near_duplicate_of": Value("string"),
+            "authored": Value("bool"),
             "text": Value("string"),
             "lines": List({**_span(), "label": line_label()}),
         }

@@ -30,6 +30,7 @@ def document_row(doc: Document, gold: dict[str, Any]) -> dict[str, Any]:
         "published_basis": doc.published_basis,
         "story_id": doc.story_id,
         "near_duplicate_of": doc.near_duplicate_of,
+        "authored": doc.authored,
         "text": doc.text,
         "lines": [
             {"start": ln["start"], "end": ln["end"], "label": ln["label"]} for ln in gold["lines"]

@@ -47,3 +47,57 @@ def counts_table(layer: str, counts: dict[str, Counter]) -> str:
     totals = [sum(counts[s].values()) for s in SPLITS]
     rows.append("| **all** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
     return head + "\n" + "\n".join(rows)
+
+
+def corpus_table(rows: dict[tuple[str, str], list[dict[str, Any]]]) -> str:
+    """Sizes and lengths per split (and over all), from the `events` rows (one per document:
+    text, content lines, sentences, tokens) and the `entities` rows (one per sentence)."""
+    splits = [s for s in SPLITS if rows.get(("events", s))]
+    columns = [(s, rows[("events", s)], rows[("entities", s)]) for s in splits]
+    columns.append(
+        (
+            "all",
+            [r for s in splits for r in rows[("events", s)]],
+            [r for s in splits for r in rows[("entities", s)]],
+        )
+    )
+
+    def per(values: list[int]) -> str:
+        if not values:
+            return "—"
+        return f"{sum(values) / len(values):.1f} / {min(values)} / {max(values)}"
+
+    measures = [
+        ("documents", lambda d, s: str(len(d))),
+        ("characters (whole text)", lambda d, s: str(sum(len(r["text"]) for r in d))),
+        ("content lines", lambda d, s: str(sum(len(r["content_lines"]) for r in d))),
+        ("content sentences", lambda d, s: str(sum(len(r["sentences"]) for r in d))),
+        ("content tokens", lambda d, s: str(sum(len(r["tokens"]) for r in d))),
+        ("tokens per document (mean / min / max)", lambda d, s: per([len(r["tokens"]) for r in d])),
+        (
+            "sentences per document (mean / min / max)",
+            lambda d, s: per([len(r["sentences"]) for r in d]),
+        ),
+        ("tokens per sentence (mean / min / max)", lambda d, s: per([len(r["tokens"]) for r in s])),
+        ("entity mentions", lambda d, s: str(sum(len(r["entity_mentions"]) for r in d))),
+        ("event mentions", lambda d, s: str(sum(len(r["event_mentions"]) for r in d))),
+    ]
+    head = "| measure | " + " | ".join(c[0] for c in columns) + " |\n|---|" + "---:|" * len(columns)
+    body = [
+        f"| {name} | " + " | ".join(fn(d, s) for _, d, s in columns) + " |" for name, fn in measures
+    ]
+    return head + "\n" + "\n".join(body)
+
+
+def zero_mentions(counts: dict[str, dict[str, Counter]]) -> str:
+    """The labels of each inventory that no item of any split carries, called out."""
+    out = []
+    for layer, names in INVENTORY.items():
+        unused = [n for n in names if not any(counts[layer][s][n] for s in SPLITS)]
+        shown = ", ".join(f"`{n}`" for n in unused) if unused else "none"
+        out.append(f"- {layer} ({len(unused)} of {len(names)} unused): {shown}")
+    return (
+        "**Labels with zero mentions.** The schema defines these labels and the guidelines say "
+        "when to use them, but no document of this release has one, so no model can learn or be "
+        "scored on them here:\n\n" + "\n".join(out)
+    )

@@ -3,7 +3,8 @@
 Predictions are JSONL, one object per document, in document offsets (code points, half-open),
 every layer optional (see `predictions` for the format). Two fields extend SPEC §7 compatibly
 for coreference: `"entity"` (cluster id) on entity predictions and `"cluster"` on event
-predictions; without them every predicted mention is a singleton.
+predictions (an event cluster id links the documents of the split, unless it is
+document-local: `<doc_id>/<slug>`); without them every predicted mention is a singleton.
 
 Every metric is a small function with a scikit-learn-like signature taking gold records and
 prediction records keyed by doc_id (gold first). Gold records may be in the annotation/gold
@@ -21,7 +22,7 @@ from .boilerplate import (
     line_label_scores,
     line_macro_f1,
 )
-from .coref import b_cubed, ceaf_e, coref_counts, coref_scores, lea, muc
+from .coref import b_cubed, ceaf_e, coref_counts, coref_scores, cross_document_scores, lea, muc
 from .entities import entity_scores, entity_type_scores
 from .events import event_scores, realis_accuracy
 from .predictions import (
@@ -41,6 +42,7 @@ __all__ = [
     "content_word_scores",
     "coref_counts",
     "coref_scores",
+    "cross_document_scores",
     "entity_scores",
     "entity_type_scores",
     "event_scores",

@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(to_json({"predictions": str(args.pred), "problems": rows}))
         raise
     try:
-        gold_side = side_from_dicts(list(enumerate(map(gold.get, ids))), len(ids), vocab)
+        gold_side = side_from_dicts(list(enumerate(map(gold.get, ids))), len(ids), vocab, ids)
     except KeyError as exc:
         raise UserError(f"gold: an argument points to unknown mention {exc}") from None
     result = score_columns(

@@ -29,10 +29,19 @@ I64 = np.int64
 
 
 class Vocab:
-    """Strings (labels, types, realis, roles) to small integer codes, shared by both sides."""
+    """Strings (labels, types, realis, roles) to small integer codes, shared by both sides;
+    and, apart (they are many), cross-document cluster keys to codes (`cluster`)."""
 
     def __init__(self) -> None:
         self.code: dict[Any, int] = {}
+        self.clusters: dict[Any, int] = {}
+
+    def cluster(self, key: Any) -> int:
+        """The code of a cross-document cluster key (`coref.split_key`, `coref.local_key`)."""
+        c = self.clusters.get(key)
+        if c is None:
+            c = self.clusters[key] = len(self.clusters)
+        return c
 
     def codes(self, values: Sequence[Any]) -> np.ndarray:
         code = self.code
@@ -48,7 +57,10 @@ class Side:
     lines   doc, start, end, label            (label: Vocab code)
     ents    doc, start, end, type, cluster    (cluster: equal within a document <=> same
                                               cluster; a mention without one is unique)
-    events  doc, ts, te, type, realis, cluster (realis: Vocab code of None when absent)
+    events  doc, ts, te, type, realis, cluster, xcluster
+                                              (realis: Vocab code of None when absent;
+                                              xcluster: equal <=> same cross-document cluster,
+                                              -1 for none, a singleton)
     args    event (row in events), start, end, role
     """
 
@@ -95,10 +107,15 @@ _TRIGGER = itemgetter("trigger")
 
 
 def side_from_records(
-    records: Sequence[tuple[int, Mapping[str, Any] | None]], n_docs: int, vocab: Vocab
+    records: Sequence[tuple[int, Mapping[str, Any] | None]],
+    n_docs: int,
+    vocab: Vocab,
+    doc_ids: Sequence[str] | None = None,
 ) -> Side:
     """(document index, record) pairs -> a Side. Records are gold (arguments by mention id) or
-    predictions (arguments by offsets); the shapes are those the validators guarantee.
+    predictions (arguments by offsets); the shapes are those the validators guarantee. The
+    document of index i is doc_ids[i] (default: the record's own `doc_id`), for the
+    cross-document cluster codes.
 
     Every field is read by a C loop (`map` over `itemgetter`/`methodcaller`) over all items of
     all documents at once: per-item Python code would cost more than the scoring.
@@ -130,7 +147,11 @@ def side_from_records(
     cols["events.te"] = _ints(map(_END, trig), len(evs))
     cols["events.type"] = vocab.codes(list(map(itemgetter("type"), evs)))
     cols["events.realis"] = vocab.codes(list(map(_GET_REALIS, evs)))
-    cols["events.cluster"] = _cluster_codes(list(map(_GET_CLUSTER, evs)))
+    ev_clusters = list(map(_GET_CLUSTER, evs))
+    cols["events.cluster"] = _cluster_codes(ev_clusters)
+    names: Any = doc_ids if doc_ids is not None else {d: r.get("doc_id", "") for d, r in recs}
+    owners = list(map(names.__getitem__, vdoc.tolist()))
+    cols["events.xcluster"] = xcluster_codes(vocab, ev_clusters, owners)
 
     args, aev = _flat([x or () for x in map(_GET_ARGS, evs)], np.arange(len(evs), dtype=I64))
     cols["args.event"] = aev
@@ -153,6 +174,20 @@ def side_from_records(
         cols["args.start"] = _ints(map(_START, args), len(args))
         cols["args.end"] = _ints(map(_END, args), len(args))
     return Side(n_docs, cols)
+
+
+def xcluster_codes(vocab: Vocab, clusters: list, owners: list[str]) -> np.ndarray:
+    """Cross-document cluster codes (`Side`) of event cluster ids; owners: each event's doc id
+    (a document-local id is kept apart per document); no id: -1."""
+    key = coref.cross_document_key
+    return np.fromiter(
+        (
+            -1 if c is None else vocab.cluster(key(o, c))
+            for c, o in zip(clusters, owners, strict=True)
+        ),
+        dtype=I64,
+        count=len(clusters),
+    )
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -454,7 +489,6 @@ def _word_rows(g, p, gl, pl, g_to_p, both, g_content, p_content, p_matched, text
 
 def coref_rows(g: Side, p: Side, layer: str) -> np.ndarray:
     """Per document the 16 numbers of `coref.coref_row` (MUC, B³, CEAF-e, LEA)."""
-    n = g.n_docs
     if layer == "entities":
         names, cl = ("ents.doc", "ents.start", "ents.end"), "ents.cluster"
     else:
@@ -462,10 +496,42 @@ def coref_rows(g: Side, p: Side, layer: str) -> np.ndarray:
     gk, pk = _both(g, p, names)
     # a repeated mention keeps its first cluster
     gf, pf = _first(gk), _first(pk)
-    gm, pm = gk[gf], pk[pf]  # sorted mention keys
     gdoc, pdoc = g[names[0]][gf], p[names[0]][pf]
     gcl = dense(gdoc, g[cl][gf])  # cluster ids made distinct across documents
     pcl = dense(pdoc, p[cl][pf])
+    return _coref_table(gk[gf], pk[pf], gdoc, pdoc, gcl, pcl, g.n_docs)
+
+
+def cross_document_totals(g: Side, p: Side) -> np.ndarray:
+    """The 16 numbers of `coref.cross_document_counts`: event mentions of all documents in
+    one group, clustered by their cross-document ids."""
+    names = ("events.doc", "events.ts", "events.te")
+    gk, pk = _both(g, p, names)
+    gf, pf = _first(gk), _first(pk)
+    gcl, pcl = _singletons(g["events.xcluster"][gf]), _singletons(p["events.xcluster"][pf])
+    zero_g, zero_p = np.zeros(len(gf), dtype=I64), np.zeros(len(pf), dtype=I64)
+    return _coref_table(gk[gf], pk[pf], zero_g, zero_p, gcl, pcl, 1)[0]
+
+
+def _singletons(x: np.ndarray) -> np.ndarray:
+    """Dense cluster codes: -1 (no id) becomes a cluster of its own."""
+    x = x.copy()
+    none = x < 0
+    x[none] = (x.max() + 1 if len(x) else 0) + np.arange(int(none.sum()))
+    return dense(x)
+
+
+def _coref_table(
+    gm: np.ndarray,
+    pm: np.ndarray,
+    gdoc: np.ndarray,
+    pdoc: np.ndarray,
+    gcl: np.ndarray,
+    pcl: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """(n, 16) from each side's sorted distinct mention keys, their group (document) and
+    dense cluster codes (a cluster lies in one group)."""
     ksize = np.bincount(gcl) if len(gcl) else np.zeros(0, dtype=I64)
     rsize = np.bincount(pcl) if len(pcl) else np.zeros(0, dtype=I64)
     # mentions on both sides and their (key, response) cluster pairs

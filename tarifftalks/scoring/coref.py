@@ -1,5 +1,7 @@
 """Coreference scores for entity clusters and event clusters (SPEC §7): MUC, B³, CEAF-e, their
 mean (CoNLL F1) and LEA, as the CoNLL-2012 reference scorer defines them, with system mentions.
+Within each document (`coreference.entities`, `coreference.events`), and for events across the
+documents of the split (`coreference.events_cross_document`, see `cross_document_counts`).
 
 Mentions are identified by exact offsets: an entity mention by (start, end), an event mention by
 its trigger's (start, end). A prediction's `"entity"` / `"cluster"` field gives its cluster; a
@@ -22,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .docs import ScoredDoc, align
+from .docs import ScoredDoc, align, as_doc
 from .spans import safe_div, to_python
 
 Clusters = Sequence[Iterable[Hashable]]
@@ -99,9 +101,11 @@ def _align(phi: dict[tuple[Any, Any], Any]) -> Any:
 
     A scipy call per document would dominate the scorer's run time, so the exact optimum is
     found without one where it can be: pairs whose two clusters overlap nothing else are
-    aligned as they are; for the rest, Σ over clusters of one side of their best φ bounds
-    every alignment from above, and when those best partners are all different the bound is
-    reached. Only what is left goes to the Hungarian algorithm.
+    aligned as they are; the rest falls apart into groups of clusters linked by overlaps (an
+    alignment across groups gains nothing), and in each group Σ over clusters of one side of
+    their best φ bounds every alignment from above; when those best partners are all different
+    the bound is reached. Only what is left goes to the Hungarian algorithm, group by group
+    (across a whole split the clusters are many, but the groups stay small).
     """
     kdeg = _count(map(_FIRST, phi))
     rdeg = _count(map(_SECOND, phi))
@@ -112,8 +116,39 @@ def _align(phi: dict[tuple[Any, Any], Any]) -> Any:
             total += v
         else:
             rest[pair] = v
-    if not rest:
-        return total
+    for group in _groups(rest):
+        total += _align_group(group)
+    return total
+
+
+def _groups(phi: dict[tuple[Any, Any], Any]) -> list[dict[tuple[Any, Any], Any]]:
+    """The pairs split into connected groups (key and response clusters linked by a pair)."""
+    if not phi:
+        return []
+    parent: dict[Any, Any] = {}
+
+    def find(x: Any) -> Any:
+        root = x
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    for k, r in phi:
+        a, b = find((0, k)), find((1, r))
+        if a != b:
+            parent[a] = b
+    out: dict[Any, dict[tuple[Any, Any], Any]] = {}
+    for pair, v in phi.items():
+        out.setdefault(find((0, pair[0])), {})[pair] = v
+    return list(out.values())
+
+
+def _align_group(rest: dict[tuple[Any, Any], Any]) -> Any:
+    """The best alignment's φ4 total within one group of linked clusters."""
+    if len(rest) == 1:
+        return next(iter(rest.values()))
     for side in (0, 1):
         best: dict[Any, tuple[Any, Any]] = {}
         for pair, v in rest.items():
@@ -122,7 +157,7 @@ def _align(phi: dict[tuple[Any, Any], Any]) -> Any:
                 best[a] = (v, pair[1 - side])
         partners = [p for _, p in best.values()]
         if len(set(partners)) == len(partners):
-            return total + sum(v for v, _ in best.values())
+            return sum(v for v, _ in best.values())
     from scipy.optimize import linear_sum_assignment
 
     rows = {k: i for i, k in enumerate({k for k, _ in rest})}
@@ -133,7 +168,7 @@ def _align(phi: dict[tuple[Any, Any], Any]) -> Any:
     rr, cc = linear_sum_assignment(matrix, maximize=True)
     rk, cr = list(rows), list(cols)
     pairs = zip(rr.tolist(), cc.tolist(), strict=True)
-    return total + sum(rest.get((rk[a], cr[b]), 0) for a, b in pairs)
+    return sum(rest.get((rk[a], cr[b]), 0) for a, b in pairs)
 
 
 def _mention_map(clusters: Clusters) -> dict[Hashable, int]:
@@ -243,3 +278,71 @@ def coref_scores(
         raise ValueError(f"layer must be one of {sorted(CLUSTER_LAYERS)}, not {layer!r}")
     _, g, p = align(gold_docs, pred_docs)
     return to_python(finalize_coref(doc_coref_counts(g, p, layer).sum(0)))
+
+
+# --- event coreference across the documents of a split ---------------------------------------
+
+CROSS_DOCUMENT = "events_cross_document"
+
+
+def is_document_local(cluster: Any, doc_id: str) -> bool:
+    """A cluster id `<doc_id>/<slug>` (its own document's id, then a slash) names an event of
+    that document only; any other id names one real-world event wherever it appears."""
+    return isinstance(cluster, str) and cluster.startswith(doc_id + "/")
+
+
+def cross_document_key(doc_id: str, cluster: Any) -> Hashable:
+    """The cluster an event mention belongs to across documents: its id, kept apart per
+    document when the id is document-local; no id: a singleton."""
+    if cluster is None:
+        return _Singleton()
+    return local_key(cluster) if is_document_local(cluster, doc_id) else split_key(cluster)
+
+
+def local_key(cluster: str) -> Hashable:
+    # a local id starts with its own document's id, so it is unique as it is
+    return ("local", cluster)
+
+
+def split_key(cluster: Any) -> Hashable:
+    # "1" and 1 are different ids (as within documents)
+    return ("split", type(cluster) is str, cluster)
+
+
+def cross_document_map(records: Iterable[tuple[str, Any]]) -> dict[Hashable, Any]:
+    """(doc_id, trigger start, trigger end) -> cross-document cluster, over (doc_id, record)
+    pairs; a trigger repeated within a document keeps its first cluster."""
+    out: dict[Hashable, Any] = {}
+    for doc_id, record in records:
+        for ts, te, _, _, cluster, _ in as_doc(record).events:
+            mention = (doc_id, ts, te)
+            if mention not in out:
+                out[mention] = cross_document_key(doc_id, cluster)
+    return out
+
+
+def cross_document_counts(
+    gold_docs: Mapping[str, Any], pred_docs: Mapping[str, Any], exact: bool = False
+) -> tuple:
+    """The 16 numbers (MUC, B³, CEAF-e, LEA x r_num, r_den, p_num, p_den) of event
+    coreference over all gold documents at once: a mention is (document, trigger span), a
+    cluster may hold mentions of several documents. Predictions for other documents are
+    ignored, as everywhere in the scorer."""
+    ids = sorted(gold_docs)
+    get = pred_docs.get
+    gm = cross_document_map((i, gold_docs[i]) for i in ids)
+    pm = cross_document_map((i, get(i)) for i in ids)
+    return _core(gm, pm, exact) if gm or pm else _ZERO
+
+
+def cross_document_scores(
+    gold_docs: Mapping[str, Any], pred_docs: Mapping[str, Any], exact: bool = False
+) -> dict[str, Any]:
+    """Cross-document event coreference: {"muc", "bcub", "ceafe", "lea": {"p","r","f1"},
+    "conll": {"f1"}} (Fractions with `exact`)."""
+    c = cross_document_counts(gold_docs, pred_docs, exact)
+    out: dict[str, Any] = {
+        name: _prf(c[4 * i : 4 * i + 4], exact) for i, name in enumerate(METRICS)
+    }
+    out["conll"] = {"f1": (out["muc"]["f1"] + out["bcub"]["f1"] + out["ceafe"]["f1"]) / 3}
+    return out

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import schema
 from ..errors import UserError
-from . import columnar
+from . import columnar, coref
 from .predictions import SHOWN_PROBLEMS, check_line, refuse, refuse_array
 
 BLOCK_BYTES = 16 << 20
@@ -87,6 +87,10 @@ def _isnull(arr: Any) -> np.ndarray:
     import pyarrow.compute as pc
 
     return pc.is_null(arr).to_numpy(zero_copy_only=False)
+
+
+def _bools(arr: Any) -> np.ndarray:
+    return arr.to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
 def _codes(arr: Any, names: Sequence[str]) -> np.ndarray:
@@ -295,7 +299,7 @@ class FastReader:
             if len(np.unique(all_docs)) == len(all_docs):
                 parts = [b.side for b in self.blocks if b.side is not None]
                 if not parts:
-                    parts.append(side_from_dicts([], len(self.ids), self.vocab))
+                    parts.append(side_from_dicts([], len(self.ids), self.vocab, self.ids))
                 pred_ids = [self.known[d] for d in np.sort(all_docs).tolist()]
                 return concat_sides(parts, len(self.ids)), pred_ids, []
         # every row in line order: (line, doc_id or None, problems)
@@ -324,7 +328,7 @@ class FastReader:
             for doc_id, rec, _ in self.careful.values()
             if rec is not None and doc_id in self.position
         ]
-        parts.append(side_from_dicts(records, len(self.ids), self.vocab))
+        parts.append(side_from_dicts(records, len(self.ids), self.vocab, self.ids))
         return concat_sides(parts, len(self.ids)), sorted(first), []
 
     def _block_side(self, table: Any, doc: np.ndarray, ok: np.ndarray) -> columnar.Side:
@@ -338,6 +342,7 @@ class FastReader:
             self.remap[doc[keep]],
             len(self.ids),
             self.vocab,
+            self.ids,
         )
 
 
@@ -346,11 +351,12 @@ def _has(arr: Any, name: str) -> bool:
 
 
 def side_from_arrow(
-    column: Any, doc: np.ndarray, n_docs: int, vocab: columnar.Vocab
+    column: Any, doc: np.ndarray, n_docs: int, vocab: columnar.Vocab, ids: Sequence[str]
 ) -> columnar.Side:
     """Arrow records (`column(name)` gives the lines/entities/events list arrays; `doc` each
-    row's document index) -> a Side; gold arguments (by `mention` id) get their mention's
-    offsets. Raises KeyError for a mention id the document does not have."""
+    row's document index, ids[index] its doc id) -> a Side; gold arguments (by `mention` id)
+    get their mention's offsets. Raises KeyError for a mention id the document does not
+    have."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -366,6 +372,30 @@ def side_from_arrow(
         missing = codes < 0
         codes[missing] = -1 - np.flatnonzero(missing)
         return codes
+
+    def xclusters(arr: Any, docs: np.ndarray) -> np.ndarray:
+        """Cross-document cluster codes (`columnar.Side`): an id starting with its own
+        document's id and a slash is document-local; -1 for no id."""
+        enc = pc.dictionary_encode(arr)
+        codes = _np(enc.indices, -1)
+        names = enc.dictionary.to_pylist()
+        local = np.zeros(len(codes), dtype=bool)
+        has_slash = _bools(pc.fill_null(pc.match_substring(arr, "/"), False))
+        if has_slash.any():
+            # the part before the first slash is the document's id
+            head = pc.list_element(pc.split_pattern(arr, "/", max_splits=1), 0)
+            owner = pa.array(list(ids), pa.string()).take(pa.array(docs))
+            local = _bools(pc.fill_null(pc.equal(head, owner), False)) & has_slash
+            odd = [i for i, d in enumerate(ids) if "/" in d]  # never in the manifest's scheme
+            for i in np.flatnonzero(has_slash & np.isin(docs, odd)).tolist():
+                local[i] = coref.is_document_local(names[codes[i]], ids[docs[i]])
+        as_split = np.array([vocab.cluster(coref.split_key(c)) for c in names], dtype=np.int64)
+        as_local = np.array([vocab.cluster(coref.local_key(c)) for c in names], dtype=np.int64)
+        out = np.full(len(codes), -1, dtype=np.int64)
+        given = codes >= 0
+        if len(names):
+            out[given] = np.where(local[given], as_local[codes[given]], as_split[codes[given]])
+        return out
 
     def items(name: str) -> tuple[Any, np.ndarray]:
         lists = column(name)
@@ -390,6 +420,7 @@ def side_from_arrow(
     cols["events.type"] = strings(evs.field("type"))
     cols["events.realis"] = strings(evs.field("realis"))
     cols["events.cluster"] = clusters(evs.field("cluster"))
+    cols["events.xcluster"] = xclusters(evs.field("cluster"), vdoc)
     args = evs.field("arguments")
     arg = args.flatten()
     aev = _np(pc.list_parent_indices(args))
@@ -446,13 +477,22 @@ def _gold_type() -> Any:
 
 
 def side_from_dicts(
-    records: Sequence[tuple[int, Mapping[str, Any] | None]], n_docs: int, vocab: columnar.Vocab
+    records: Sequence[tuple[int, Mapping[str, Any] | None]],
+    n_docs: int,
+    vocab: columnar.Vocab,
+    ids: Sequence[str] | None = None,
 ) -> columnar.Side:
     """`columnar.side_from_records`, through Arrow's C++ conversion of the dicts where their
-    values have the usual types (string ids); otherwise (e.g. integer cluster ids) as that."""
+    values have the usual types (string ids); otherwise (e.g. integer cluster ids) as that.
+    ids[i]: the doc id of document index i (default: each record's own `doc_id`)."""
     import pyarrow as pa
 
     recs = [(d, r) for d, r in records if r]
+    if ids is None:
+        names = [""] * n_docs
+        for d, r in recs:
+            names[d] = str(r.get("doc_id", ""))
+        ids = names
     parts = []
     step = 10_000  # records per conversion: bounds the Arrow memory
     for lo in range(0, len(recs), step):
@@ -460,13 +500,13 @@ def side_from_dicts(
         try:
             arr = pa.array([r for _, r in part], type=_gold_type())
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-            parts.append(columnar.side_from_records(part, n_docs, vocab))
+            parts.append(columnar.side_from_records(part, n_docs, vocab, ids))
             continue
         doc = np.fromiter((d for d, _ in part), dtype=np.int64, count=len(part))
-        parts.append(side_from_arrow(arr.field, doc, n_docs, vocab))
+        parts.append(side_from_arrow(arr.field, doc, n_docs, vocab, ids))
         del arr
     if not parts:
-        return columnar.side_from_records([], n_docs, vocab)
+        return columnar.side_from_records([], n_docs, vocab, ids)
     return concat_sides(parts, n_docs) if len(parts) > 1 else parts[0]
 
 

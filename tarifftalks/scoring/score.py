@@ -262,7 +262,12 @@ def _score(
     chosen = _chosen(layers, texts is not None)
     counts, types = _count_rows(ids, gold_docs, pred_docs, texts, chosen, n_jobs)
     per_type = types.totals() if types is not None else None
-    return _assemble(chosen, counts, per_type, layers, n_resamples, seed, ids, pred_docs.keys())
+    cross = None
+    if "coreference" in layers:
+        cross = np.asarray(coref.cross_document_counts(gold_docs, pred_docs), dtype=float)
+    return _assemble(
+        chosen, counts, per_type, layers, n_resamples, seed, ids, pred_docs.keys(), cross
+    )
 
 
 def _chosen(layers: list[str], with_texts: bool) -> list[Metric]:
@@ -278,11 +283,17 @@ def _assemble(
     seed: int,
     ids: list[str],
     pred_ids: Iterable[str],
+    cross: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """The result from the per-document count matrices: figures, intervals, meta."""
+    """The result from the per-document count matrices: figures, intervals, meta; `cross`:
+    the 16 totals of cross-document event coreference, if scored. Its clusters span
+    documents, so its counts are not a sum over documents and a document resample is no
+    re-summing: it gets no interval."""
     result: dict[str, Any] = {}
     for m in chosen:
         _put(result, m.path, m.finalize(counts[".".join(m.path)].sum(0)))
+    if cross is not None:
+        _put(result, ("coreference", coref.CROSS_DOCUMENT), coref.finalize_coref(cross))
     if per_type is not None:
         result["entities"]["per_type"] = {t: finalize_prf(c) for t, c in per_type.items()}
     intervals = bootstrap_intervals(
@@ -340,7 +351,8 @@ def score_columns(
     for layer in coref.CLUSTER_LAYERS:
         if f"coreference.{layer}" in keys:
             counts[f"coreference.{layer}"] = columnar.coref_rows(gold, pred, layer)
-    return _assemble(chosen, counts, per_type, layers, n_resamples, seed, ids, pred_ids)
+    cross = columnar.cross_document_totals(gold, pred) if "coreference" in layers else None
+    return _assemble(chosen, counts, per_type, layers, n_resamples, seed, ids, pred_ids, cross)
 
 
 def score_fast(
@@ -356,7 +368,7 @@ def score_fast(
     vocab = columnar.Vocab()
     from .fastread import side_from_dicts
 
-    g = side_from_dicts(list(enumerate(map(gold_docs.get, ids))), len(ids), vocab)
-    p = side_from_dicts(list(enumerate(map(pred_docs.get, ids))), len(ids), vocab)
+    g = side_from_dicts(list(enumerate(map(gold_docs.get, ids))), len(ids), vocab, ids)
+    p = side_from_dicts(list(enumerate(map(pred_docs.get, ids))), len(ids), vocab, ids)
     text_list = [texts[i] for i in ids] if texts is not None else None
     return score_columns(g, p, vocab, ids, pred_docs.keys(), text_list, layers, n_resamples, seed)
