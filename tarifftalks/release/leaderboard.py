@@ -31,7 +31,9 @@ COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 PROTOCOLS = {
     "loso": "Leave-one-story-out over the real documents (pooled; the protocol for claims)",
-    "challenge": "Challenge: trained on the real documents, tested on the authored `challenge` split",
+    "challenge": (
+        "Challenge: trained on the real documents, tested on the authored `challenge` split"
+    ),
     "test": "Official split: train → test",
 }
 
