@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check seeds, manifest and gold against SPEC §4.4")
+    p = sub.add_parser("validate", help="check seeds, manifest and gold (docs/DESIGN.md §4.4)")
     p.add_argument("--root", help="checkout root (default: this checkout)")
     p.add_argument(
         "--gold", action="append", help="gold folder to check (repeatable; default annotation/gold)"

@@ -1,4 +1,4 @@
-"""The label inventory of TariffTalks: the one source of truth (SPEC §4).
+"""The label inventory of TariffTalks: the one source of truth (docs/DESIGN.md §4).
 
 Everything else — the validator, the ClassLabel names of the dataset, the card tables, the Label
 Studio config, the scorer's checks — is derived from the constants here. Order matters: it fixes
@@ -165,7 +165,7 @@ REALIS: dict[str, str] = {
     "generic": "a kind of event, not a specific occurrence",
 }
 REALIS_NAMES: tuple[str, ...] = tuple(REALIS)
-# ERE's three-way realis (SPEC §4.3).
+# ERE's three-way realis (docs/DESIGN.md §4.3).
 ERE_REALIS: dict[str, str] = {
     "actual": "ACTUAL",
     "generic": "GENERIC",

@@ -1,7 +1,8 @@
 """Lines, sentences and tokens, each with half-open code-point offsets into the raw text.
 
 The raw text is never normalised: offsets index the decoded file content as Python `str`
-(SPEC §3). Sentences and tokens come from spaCy's blank English pipeline (rule-based tokenizer and
+(docs/DESIGN.md §3). Sentences and tokens come from spaCy's blank English pipeline (rule-based
+tokenizer and
 sentencizer, no model download), run line by line so a sentence never crosses a line.
 """
 

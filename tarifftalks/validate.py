@@ -1,4 +1,4 @@
-"""The gold validator (SPEC §4.4): every rule reports `file: item: problem`.
+"""The gold validator (docs/DESIGN.md §4.4): every rule reports `file: item: problem`.
 
 The rules, each with its own test in tests/test_validate.py:
   shape       every key has its JSON kind (`gold.GOLD_SHAPE`), checked before any other rule

@@ -1,4 +1,4 @@
-"""`tarifftalks ingest`: refusals, atomicity, id scheme, authored documents (SPEC §10)."""
+"""`tarifftalks ingest`: refusals, atomicity, id scheme, authored documents (docs/DESIGN.md §10)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Documents without gold: status from files, pending in validate and build; a null
-publication date is built and split (SPEC §10)."""
+publication date is built and split (docs/DESIGN.md §10)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`tarifftalks predict`: baselines trained on the adjudicated gold pre-annotate any document;
-the output is what `tarifftalks score` accepts (SPEC §10)."""
+the output is what `tarifftalks score` accepts (docs/DESIGN.md §10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`tarifftalks score` end to end on the checkout's gold: table, JSON with SPEC §7 keys,
+"""`tarifftalks score` end to end on the checkout's gold: table, JSON with docs/DESIGN.md §7 keys,
 intervals, gold as predictions (1.0 on every layer the gold annotates), empty predictions."""
 
 from __future__ import annotations

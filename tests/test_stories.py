@@ -1,4 +1,5 @@
-"""Near-duplicates and story grouping through `tarifftalks ingest` (SPEC §10), on the seeds and
+"""Near-duplicates and story grouping through `tarifftalks ingest` (docs/DESIGN.md §10), on the
+seeds and
 on passages written for the tests about other occasions of the negotiations."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""One test per validator rule (SPEC §4.4), each feeding a broken gold record, plus the fixture
+"""One test per validator rule (docs/DESIGN.md §4.4), each feeding a broken gold record, plus the
+fixture
 document that carries every layer end to end."""
 
 from __future__ import annotations

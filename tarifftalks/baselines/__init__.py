@@ -1,1 +1,1 @@
-"""scikit-learn baselines (SPEC §8): trained and scored by `tarifftalks baselines`."""
+"""scikit-learn baselines (docs/DESIGN.md §8): trained and scored by `tarifftalks baselines`."""

@@ -1,4 +1,5 @@
-"""`tarifftalks predict`: pre-annotations for any documents, from the baselines (SPEC §10).
+"""`tarifftalks predict`: pre-annotations for any documents, from the baselines (docs/DESIGN.md
+§10).
 
 The baselines are trained on the fly (no pickles) on every adjudicated document of the built
 dataset (all splits), through the same `train_predict` the leaderboard uses, and predict

@@ -1,4 +1,5 @@
-"""The source documents (SPEC §3, §10): seed files, their manifest, and how the corpus grows.
+"""The source documents (docs/DESIGN.md §3, §10): seed files, their manifest, and how the corpus
+grows.
 
 One module per concern: `manifest` (fields, id scheme, atomic append), `documents` (hash-checked
 loading), `metadata` (outlet, title, date from the text), `similarity` (MinHash/LSH index and the

@@ -1,4 +1,5 @@
-"""`tarifftalks ingest FILE…`: new source documents into seeds/ and the manifest (SPEC §10).
+"""`tarifftalks ingest FILE…`: new source documents into seeds/ and the manifest (docs/DESIGN.md
+§10).
 
 Per file, in the order given: refuse empty, binary and non-UTF-8 input (one line naming the
 file); report an exact duplicate (same sha256) and skip it; otherwise infer the metadata, find a

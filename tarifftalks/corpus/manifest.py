@@ -16,7 +16,7 @@ from ..errors import UserError
 from ..io import read_jsonl, write_bytes_atomic
 from ..shapes import MANIFEST_ROW
 
-# SPEC §3: every row has these.
+# docs/DESIGN.md §3: every row has these.
 MANIFEST_FIELDS: tuple[str, ...] = (
     "doc_id",
     "file",
@@ -29,7 +29,8 @@ MANIFEST_FIELDS: tuple[str, ...] = (
     "story_id",
     "near_duplicate_of",
 )
-# SPEC §10: provenance and authorship, with the value a row written before them stands for.
+# docs/DESIGN.md §10: provenance and authorship, with the value a row written before them stands
+# for.
 EXTRA_FIELDS: dict[str, Any] = {
     "source_url": None,
     "site": None,

@@ -1,4 +1,5 @@
-"""Metadata a text shows about itself: outlet, title, publication date, truncation (SPEC §3, §10).
+"""Metadata a text shows about itself: outlet, title, publication date, truncation (docs/DESIGN.md
+§3, §10).
 
 Dates are parsed by dateparser against a fixed base (`CORPUS_BASE`), never today's date, so the
 same text always gives the same row. A date without a year takes the base's year: the corpus is

@@ -1,7 +1,8 @@
-"""The TariffTalks scorer (SPEC §7): prediction format, validator and metrics.
+"""The TariffTalks scorer (docs/DESIGN.md §7): prediction format, validator and metrics.
 
 Predictions are JSONL, one object per document, in document offsets (code points, half-open),
-every layer optional (see `predictions` for the format). Two fields extend SPEC §7 compatibly
+every layer optional (see `predictions` for the format). Two fields extend docs/DESIGN.md §7
+compatibly
 for coreference: `"entity"` (cluster id) on entity predictions and `"cluster"` on event
 predictions (an event cluster id links the documents of the split, unless it is
 document-local: `<doc_id>/<slug>`); without them every predicted mention is a singleton.

@@ -1,4 +1,4 @@
-"""Boilerplate line scores (SPEC §7).
+"""Boilerplate line scores (docs/DESIGN.md §7).
 
 Predicted lines are matched to gold lines by (start, end). A gold line without a prediction is
 wrong: it counts against accuracy and as a false negative of its gold label (it is nobody's false

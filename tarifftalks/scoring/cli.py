@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"comma-separated subset of {','.join(LAYERS)} (default: all)",
     )
     p.add_argument(
-        "--json", action="store_true", help="print JSON (SPEC §7 keys) instead of a table"
+        "--json", action="store_true", help="print JSON (docs/DESIGN.md §7 keys) instead of a table"
     )
     p.add_argument(
         "--bootstrap",

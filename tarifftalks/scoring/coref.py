@@ -1,4 +1,5 @@
-"""Coreference scores for entity clusters and event clusters (SPEC §7): MUC, B³, CEAF-e, their
+"""Coreference scores for entity clusters and event clusters (docs/DESIGN.md §7): MUC, B³, CEAF-e,
+their
 mean (CoNLL F1) and LEA, as the CoNLL-2012 reference scorer defines them, with system mentions.
 Within each document (`coreference.entities`, `coreference.events`), and for events across the
 documents of the split (`coreference.events_cross_document`, see `cross_document_counts`).

@@ -1,4 +1,5 @@
-"""Entity mention scores (SPEC §7): strict = (doc, start, end, type), boundary = (doc, start, end).
+"""Entity mention scores (docs/DESIGN.md §7): strict = (doc, start, end, type), boundary = (doc,
+start, end).
 
 The doc is implicit: tuples are compared within each document and the counts summed.
 """

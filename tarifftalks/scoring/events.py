@@ -1,4 +1,4 @@
-"""Event scores (SPEC §7), with the conventions of ACE/OneIE and TextEE:
+"""Event scores (docs/DESIGN.md §7), with the conventions of ACE/OneIE and TextEE:
 
 trigger_i   (doc, t_start, t_end)
 trigger_c   (doc, t_start, t_end, type)

@@ -1,4 +1,4 @@
-"""The prediction format (SPEC §7) and its validator.
+"""The prediction format (docs/DESIGN.md §7) and its validator.
 
 A prediction file is JSONL, one object per document, offsets into the document text (code points,
 half-open), every layer optional:

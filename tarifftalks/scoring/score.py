@@ -140,7 +140,7 @@ def score(
     gold_docs: doc_id -> gold record (annotation/gold format or prediction format); the scored
     documents are exactly these. pred_docs: doc_id -> prediction record; missing documents are
     empty predictions, others are ignored. texts: doc_id -> text, needed for content_words
-    (skipped without). Keys follow SPEC §7; see docs/SCORING.md.
+    (skipped without). Keys follow docs/DESIGN.md §7; see docs/SCORING.md.
     """
     layers = [x for x in LAYERS if x in set(layers)]
     # Millions of small acyclic tuples: the cyclic garbage collector would rescan them over and

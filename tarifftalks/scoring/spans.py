@@ -2,7 +2,7 @@
 
 Every set metric is three counts per document — (tp, n_pred, n_gold) — summed before dividing,
 so the same per-document rows feed the point estimate and the bootstrap. Ratios are 0 where the
-denominator is 0 (SPEC §7).
+denominator is 0 (docs/DESIGN.md §7).
 """
 
 from __future__ import annotations

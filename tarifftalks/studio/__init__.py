@@ -1,4 +1,4 @@
-"""`tarifftalks studio …`: the Label Studio round trip (SPEC §6, §11).
+"""`tarifftalks studio …`: the Label Studio round trip (docs/DESIGN.md §6, §11).
 
 config.py    the labeling config, generated from `tarifftalks.schema`
 convert.py   gold <-> Label Studio results (pre-annotations and annotations)

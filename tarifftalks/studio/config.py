@@ -1,7 +1,7 @@
 """The Label Studio labeling config, generated from `tarifftalks.schema` (never hand-edited).
 
 One task per document; all layers on the one `Text` object, so offsets are the document's
-code-point offsets (SPEC §3):
+code-point offsets (docs/DESIGN.md §3):
 
     line      Labels   one boilerplate label per non-empty line
     entity    Labels   entity types

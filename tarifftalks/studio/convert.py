@@ -122,7 +122,8 @@ def gold_to_results(gold: dict[str, Any], text: str) -> list[dict[str, Any]]:
 
 
 def prediction_to_gold(pred: dict[str, Any], doc: Document) -> tuple[dict[str, Any], int]:
-    """A scorer-format prediction (SPEC §7) as a gold-like record; also the number of arguments
+    """A scorer-format prediction (docs/DESIGN.md §7) as a gold-like record; also the number of
+    arguments
     dropped because no predicted entity mention has their span."""
     text = doc.text
     ents = []

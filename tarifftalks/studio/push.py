@@ -4,7 +4,8 @@ One task per document, data `{text, doc_id, file, sha256, gold_sha256}`. `gold_s
 sha256 of the document's gold file as it was at the push (null: no gold file), so `studio pull`
 knows whether the local gold changed since, on whichever checkout it runs.
 
-Pre-annotation only when asked: none by default (independent passes, SPEC §11), the gold with
+Pre-annotation only when asked: none by default (independent passes, docs/DESIGN.md §11), the gold
+with
 `gold=True` (a review round), or a predictions file; it is a prediction (`model_version` "gold",
 or the file's). The project asks for `overlap` annotations per task (Label Studio's "annotations
 per task minimum", applied to every task).
