@@ -117,25 +117,28 @@ def test_text_free_features_are_the_full_ones_minus_the_text_fields():
         assert free - full == ({"title_span"} if config == "documents" else set())
 
 
-def test_authored_texts_ship_in_the_text_free_form(repo_copy, tmp_path, monkeypatch):
-    """An authored document keeps its text (as a file under texts/); rehydration needs no copy
-    of it. Made here by marking a seed authored in a temporary checkout."""
+def test_authored_texts_ship_in_the_text_free_form(tmp_path):
+    """An authored document keeps its text (as a file under texts/); rehydration needs copies of
+    the real (scraped) documents only."""
     from tarifftalks.release import build_dataset
 
-    manifest = repo_copy / "seeds" / "manifest.jsonl"
-    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
-    rows[4]["authored"] = True  # tt-004 becomes the challenge split
-    manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    rows = [
+        json.loads(line) for line in (REPO / "seeds" / "manifest.jsonl").read_text().splitlines()
+    ]
+    authored = [r for r in rows if r["authored"]]
+    assert authored, "the corpus has authored documents (the challenge split)"
     out = tmp_path / "out" / "dataset"
-    build_dataset(repo_copy, out, log=lambda *a: None)
+    build_dataset(REPO, out, log=lambda *a: None)
     free = tmp_path / "out" / "dataset-standoff"
-    shipped = free / "texts" / rows[4]["file"]
-    assert shipped.read_bytes() == (repo_copy / "seeds" / rows[4]["file"]).read_bytes()
+    for r in authored:
+        shipped = free / "texts" / r["file"]
+        assert shipped.read_bytes() == (REPO / "seeds" / r["file"]).read_bytes()
     assert (free / "data" / "documents" / "challenge.parquet").is_file()
     articles = tmp_path / "mine"
     articles.mkdir()
-    for r in rows[:4]:
-        shutil.copy2(repo_copy / "seeds" / r["file"], articles / r["file"])
+    for r in rows:
+        if not r["authored"]:
+            shutil.copy2(REPO / "seeds" / r["file"], articles / r["file"])
     assert main(["rehydrate", "--standoff", str(free), "--articles", str(articles),
                  "--out", str(tmp_path / "re")]) == 0  # fmt: skip
     assert _equal_tables(out, tmp_path / "re")

@@ -63,7 +63,8 @@ def _core(gm: dict[Hashable, Any], pm: dict[Hashable, Any], exact: bool = False)
     if exact:  # Fraction sizes make every ratio below a Fraction
         ksize = {k: Fraction(v) for k, v in ksize.items()}
         rsize = {k: Fraction(v) for k, v in rsize.items()}
-    common = gm.keys() & pm.keys()
+    # In gm's order, not a set's: float sums must not depend on string hashing (PYTHONHASHSEED).
+    common = [m for m in gm if m in pm]
     ov = _count(zip(map(gm.__getitem__, common), map(pm.__getitem__, common), strict=True))
     b_r = b_p = l_r = l_p = 0
     phi: dict[tuple[Any, Any], Any] = {}
