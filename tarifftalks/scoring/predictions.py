@@ -29,7 +29,7 @@ from typing import Any, NoReturn
 
 from .. import schema
 from ..errors import UserError
-from ..io import write_text_atomic
+from ..io import read_text, write_text_atomic
 from ..text import iter_lines
 from .docs import as_doc
 
@@ -310,20 +310,6 @@ def refuse(path: Path, problems: list[tuple[int, str]], shown: int | None) -> No
     )
     err.problems = problems  # type: ignore[attr-defined]
     raise err
-
-
-def read_text(path: Path) -> str:
-    """A UTF-8 file's text; OS and decoding errors become one UserError naming the path."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, expected a JSONL file") from None
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def gold_to_predictions(gold: Mapping[str, Any]) -> dict[str, Any]:
