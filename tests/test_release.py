@@ -117,28 +117,24 @@ def test_text_free_features_are_the_full_ones_minus_the_text_fields():
         assert free - full == ({"title_span"} if config == "documents" else set())
 
 
-def test_authored_texts_ship_in_the_text_free_form(repo_copy, tmp_path, monkeypatch):
-    """An authored document keeps its text (as a file under texts/); rehydration needs no copy
-    of it. Made here by marking a seed authored in a temporary checkout."""
-    from tarifftalks.release import build_dataset
-
-    manifest = repo_copy / "seeds" / "manifest.jsonl"
-    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
-    rows[4]["authored"] = True  # tt-004 becomes the challenge split
-    manifest.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    out = tmp_path / "out" / "dataset"
-    build_dataset(repo_copy, out, log=lambda *a: None)
-    free = tmp_path / "out" / "dataset-standoff"
-    shipped = free / "texts" / rows[4]["file"]
-    assert shipped.read_bytes() == (repo_copy / "seeds" / rows[4]["file"]).read_bytes()
-    assert (free / "data" / "documents" / "challenge.parquet").is_file()
+def test_authored_texts_ship_in_the_text_free_form(built, standoff, tmp_path):
+    """An authored document keeps its text (a file under texts/, byte for byte): rehydration
+    needs the user's copies of the real articles only."""
+    docs = load_documents(REPO)
+    authored = [d for d in docs if d.authored]
+    assert authored, "the corpus has authored documents (the challenge split)"
+    shipped = sorted(p.name for p in (standoff / "texts").iterdir())
+    assert shipped == sorted(d.file for d in authored)
+    for d in authored:
+        assert (standoff / "texts" / d.file).read_bytes() == (REPO / "seeds" / d.file).read_bytes()
     articles = tmp_path / "mine"
     articles.mkdir()
-    for r in rows[:4]:
-        shutil.copy2(repo_copy / "seeds" / r["file"], articles / r["file"])
-    assert main(["rehydrate", "--standoff", str(free), "--articles", str(articles),
+    for d in docs:
+        if not d.authored:
+            shutil.copy2(REPO / "seeds" / d.file, articles / d.file)
+    assert main(["rehydrate", "--standoff", str(standoff), "--articles", str(articles),
                  "--out", str(tmp_path / "re")]) == 0  # fmt: skip
-    assert _equal_tables(out, tmp_path / "re")
+    assert _equal_tables(built, tmp_path / "re")
 
 
 # --- rehydration ----------------------------------------------------------------------------------
