@@ -96,14 +96,16 @@ class Tally:
         self.counts[reason] = self.counts.get(reason, 0) + n
 
 
-def _token_index(row: Row, lo: int, hi: int) -> tuple[list[Row], dict[int, int], dict[int, int]]:
-    """The tokens inside [lo, hi), and token start/end offset -> index among them."""
-    toks = [t for t in row["tokens"] if lo <= t["start"] and t["end"] <= hi]
-    return (
-        toks,
-        {t["start"]: i for i, t in enumerate(toks)},
-        {t["end"]: i + 1 for i, t in enumerate(toks)},
-    )
+def _token_spans(toks: list[Row]) -> Callable[[Row], tuple[int, int] | None]:
+    """span -> (its first token, its last token + 1) among `toks`; None off token boundaries."""
+    first = {t["start"]: i for i, t in enumerate(toks)}
+    last = {t["end"]: i + 1 for i, t in enumerate(toks)}
+
+    def tok(span: Row) -> tuple[int, int] | None:
+        a, b = first.get(span["start"]), last.get(span["end"])
+        return None if a is None or b is None else (a, b)
+
+    return tok
 
 
 def _inside(span: Row, lo: int, hi: int) -> bool:
@@ -117,11 +119,8 @@ def textee_records(row: Row, tally: Tally) -> list[Row]:
     out = []
     for k, sent in enumerate(row["sentences"]):
         lo, hi = sent["start"], sent["end"]
-        toks, start_of, end_of = _token_index(row, lo, hi)
-
-        def tok(span: Row, st=start_of, en=end_of) -> tuple[int, int] | None:
-            a, b = st.get(span["start"]), en.get(span["end"])
-            return None if a is None or b is None else (a, b)
+        toks = [t for t in row["tokens"] if lo <= t["start"] and t["end"] <= hi]
+        tok = _token_spans(toks)
 
         ents, kept = [], set()
         for m in row["entity_mentions"]:
@@ -283,13 +282,7 @@ def spacy_doc(row: Row, vocab: Any, tally: Tally) -> Any:
     spaces = [i + 1 < len(toks) and toks[i + 1]["start"] > t["end"] for i, t in enumerate(toks)]
     starts = {s["start"] for s in row["sentences"]}
     doc = Doc(vocab, words=words, spaces=spaces, sent_starts=[t["start"] in starts for t in toks])
-    first = {t["start"]: i for i, t in enumerate(toks)}
-    last = {t["end"]: i + 1 for i, t in enumerate(toks)}
-
-    def tok(span: Row) -> tuple[int, int] | None:
-        a, b = first.get(span["start"]), last.get(span["end"])
-        return None if a is None or b is None else (a, b)
-
+    tok = _token_spans(toks)
     ents = []
     for m in row["entity_mentions"]:
         span = tok(m)

@@ -117,31 +117,24 @@ def test_text_free_features_are_the_full_ones_minus_the_text_fields():
         assert free - full == ({"title_span"} if config == "documents" else set())
 
 
-def test_authored_texts_ship_in_the_text_free_form(tmp_path):
-    """An authored document keeps its text (as a file under texts/); rehydration needs copies of
-    the real (scraped) documents only."""
-    from tarifftalks.release import build_dataset
-
-    rows = [
-        json.loads(line) for line in (REPO / "seeds" / "manifest.jsonl").read_text().splitlines()
-    ]
-    authored = [r for r in rows if r["authored"]]
+def test_authored_texts_ship_in_the_text_free_form(built, standoff, tmp_path):
+    """An authored document keeps its text (a file under texts/, byte for byte): rehydration
+    needs the user's copies of the real articles only."""
+    docs = load_documents(REPO)
+    authored = [d for d in docs if d.authored]
     assert authored, "the corpus has authored documents (the challenge split)"
-    out = tmp_path / "out" / "dataset"
-    build_dataset(REPO, out, log=lambda *a: None)
-    free = tmp_path / "out" / "dataset-standoff"
-    for r in authored:
-        shipped = free / "texts" / r["file"]
-        assert shipped.read_bytes() == (REPO / "seeds" / r["file"]).read_bytes()
-    assert (free / "data" / "documents" / "challenge.parquet").is_file()
+    shipped = sorted(p.name for p in (standoff / "texts").iterdir())
+    assert shipped == sorted(d.file for d in authored)
+    for d in authored:
+        assert (standoff / "texts" / d.file).read_bytes() == (REPO / "seeds" / d.file).read_bytes()
     articles = tmp_path / "mine"
     articles.mkdir()
-    for r in rows:
-        if not r["authored"]:
-            shutil.copy2(REPO / "seeds" / r["file"], articles / r["file"])
-    assert main(["rehydrate", "--standoff", str(free), "--articles", str(articles),
+    for d in docs:
+        if not d.authored:
+            shutil.copy2(REPO / "seeds" / d.file, articles / d.file)
+    assert main(["rehydrate", "--standoff", str(standoff), "--articles", str(articles),
                  "--out", str(tmp_path / "re")]) == 0  # fmt: skip
-    assert _equal_tables(out, tmp_path / "re")
+    assert _equal_tables(built, tmp_path / "re")
 
 
 # --- rehydration ----------------------------------------------------------------------------------

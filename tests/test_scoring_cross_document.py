@@ -240,3 +240,37 @@ def test_all_local_ids_equal_the_pooled_within_document_scores(seed: int) -> Non
     res = score_fast(gold, pred, None, ["coreference"], n_resamples=0)["coreference"]
     for metric in (*METRICS, "conll"):
         assert res[CROSS_DOCUMENT][metric]["f1"] == pytest.approx(res["events"][metric]["f1"])
+
+
+_RUN = """
+import json, sys
+from tarifftalks.scoring.coref import cross_document_scores
+gold, pred = json.load(open(sys.argv[1]))
+print(json.dumps(cross_document_scores(gold, pred), sort_keys=True))
+"""
+
+
+def test_figures_do_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Mentions and clusters are numbered before the metrics walk sets of them, so the float
+    sums (and the printed figures, to the last digit) are the same whatever PYTHONHASHSEED."""
+    import os
+    import random
+    import subprocess
+    import sys
+
+    rng = random.Random(7)
+    docs = [f"tt-{i:03d}" for i in range(12)]
+    pool = [f"ev-{i}" for i in range(8)]
+    data = tmp_path / "sides.json"
+    data.write_text(json.dumps([_random_side(rng, docs, 400, pool) for _ in range(2)]))
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", _RUN, str(data)],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outs) == 1, outs

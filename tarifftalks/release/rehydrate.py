@@ -21,9 +21,8 @@ from .. import paths
 from ..errors import UserError
 from ..io import present, staged_dir
 from ..splits import SPLITS
-from . import STANDOFF_SUFFIX, _files_table, _fingerprint, card, croissant
+from . import STANDOFF_SUFFIX, _files_table, _fingerprint, _tables, card, croissant
 from .features import CONFIGS, FEATURES
-from .parquet import parquet_bytes
 from .standoff import TEXTS_DIR, refill_row
 
 REHYDRATED_NOTE = (
@@ -42,7 +41,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _tables(standoff: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _standoff_tables(standoff: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """The text-free tables (stored values: labels as ids), refusing a folder of another kind."""
     import pyarrow.parquet as pq
 
@@ -111,7 +110,7 @@ def rehydrate(standoff: Path, articles: Path, out: Path) -> dict[str, Any]:
     card_path = standoff / "README.md"
     if not present(card_path):
         raise UserError(f"{standoff}: no README.md (not a TariffTalks dataset folder)")
-    tables = _tables(standoff)
+    tables = _standoff_tables(standoff)
     docs = sorted(
         (r for (c, _), rows in tables.items() if c == "documents" for r in rows),
         key=lambda r: r["doc_id"],
@@ -124,19 +123,11 @@ def rehydrate(standoff: Path, articles: Path, out: Path) -> dict[str, Any]:
             f"{len(problems)} of {len(docs)} documents not found with their sha256 (listed "
             "above); nothing written"
         )
-    files: dict[tuple[str, str], dict[str, Any]] = {}
-    blobs: dict[str, bytes] = {}
-    for (config, split), rows in tables.items():
-        full = [refill_row(config, r, texts[r["doc_id"]]) for r in rows]
-        data = parquet_bytes(full, FEATURES[config]())
-        rel = f"data/{config}/{split}.parquet"
-        blobs[rel] = data
-        files[(config, split)] = {
-            "path": rel,
-            "rows": len(full),
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
+    full = {
+        (config, split): [refill_row(config, r, texts[r["doc_id"]]) for r in rows]
+        for (config, split), rows in tables.items()
+    }
+    files, blobs = _tables(full, FEATURES)
     for p in sorted(standoff.rglob("*")):
         rel = p.relative_to(standoff).as_posix()
         top = rel.split("/")[0]

@@ -162,8 +162,9 @@ def _align_group(rest: dict[tuple[Any, Any], Any]) -> Any:
             return sum(v for v, _ in best.values())
     from scipy.optimize import linear_sum_assignment
 
-    rows = {k: i for i, k in enumerate({k for k, _ in rest})}
-    cols = {r: j for j, r in enumerate({r for _, r in rest})}
+    # in the pairs' order (not a set's): the same float sums in every run
+    rows = {k: i for i, k in enumerate(dict.fromkeys(k for k, _ in rest))}
+    cols = {r: j for j, r in enumerate(dict.fromkeys(r for _, r in rest))}
     matrix = np.zeros((len(rows), len(cols)))
     for (k, r), v in rest.items():
         matrix[rows[k], cols[r]] = float(v)
@@ -311,15 +312,23 @@ def split_key(cluster: Any) -> Hashable:
     return ("split", type(cluster) is str, cluster)
 
 
-def cross_document_map(records: Iterable[tuple[str, Any]]) -> dict[Hashable, Any]:
-    """(doc_id, trigger start, trigger end) -> cross-document cluster, over (doc_id, record)
-    pairs; a trigger repeated within a document keeps its first cluster."""
-    out: dict[Hashable, Any] = {}
-    for doc_id, record in records:
+def cross_document_map(records: Iterable[tuple[str, Any]]) -> dict[Hashable, int]:
+    """(document number, trigger start, trigger end) -> cluster number, over (doc_id, record)
+    pairs numbered in order; a trigger repeated within a document keeps its first cluster, a
+    mention without an id gets a (negative) number of its own. Numbers, not strings: the order
+    in which sets of them are walked does not depend on string hashing, so the float sums are
+    the same in every run."""
+    out: dict[Hashable, int] = {}
+    numbers: dict[Hashable, int] = {}
+    for n, (doc_id, record) in enumerate(records):
         for ts, te, _, _, cluster, _ in as_doc(record).events:
-            mention = (doc_id, ts, te)
-            if mention not in out:
-                out[mention] = cross_document_key(doc_id, cluster)
+            mention = (n, ts, te)
+            if mention in out:
+                continue
+            if cluster is None:
+                out[mention] = -1 - len(out)
+            else:
+                out[mention] = numbers.setdefault(cross_document_key(doc_id, cluster), len(numbers))
     return out
 
 
