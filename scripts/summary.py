@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from tarifftalks.splits import SPLITS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,7 +18,8 @@ def main() -> None:
     for config in sorted(p.name for p in data.iterdir()):
         counts = {
             s: pq.ParquetFile(data / config / f"{s}.parquet").metadata.num_rows
-            for s in ("train", "validation", "test")
+            for s in SPLITS
+            if (data / config / f"{s}.parquet").is_file()  # an empty split is not written
         }
         print(f"  {config:<12}" + "  ".join(f"{k}={v}" for k, v in counts.items()))
     golds = [json.loads(p.read_text()) for p in sorted((ROOT / "annotation/gold").glob("*.json"))]
