@@ -28,10 +28,6 @@ SPLITS: tuple[str, ...] = (*FROZEN_SPLITS, CHALLENGE)
 NEW_STORY_SPLIT = "train"
 
 
-def is_authored(doc: Document) -> bool:
-    return doc.authored
-
-
 def splits_path(root: Path | None = None) -> Path:
     return paths.annotation_dir(root) / "splits.json"
 
@@ -70,7 +66,7 @@ def split_of_documents(docs: Sequence[Document], root: Path | None = None) -> di
     # A story is real or authored, never both: otherwise one story would sit in two splits.
     kinds: dict[str, set[bool]] = defaultdict(set)
     for d in docs:
-        kinds[d.story_id].add(is_authored(d))
+        kinds[d.story_id].add(d.authored)
     mixed = sorted(story for story, k in kinds.items() if len(k) > 1)
     if mixed:
         raise UserError(
@@ -79,14 +75,14 @@ def split_of_documents(docs: Sequence[Document], root: Path | None = None) -> di
         )
     out = {}
     for d in docs:
-        out[d.doc_id] = CHALLENGE if is_authored(d) else frozen.get(d.story_id, NEW_STORY_SPLIT)
+        out[d.doc_id] = CHALLENGE if d.authored else frozen.get(d.story_id, NEW_STORY_SPLIT)
     return dict(sorted(out.items()))
 
 
 def unfrozen_stories(docs: Sequence[Document], root: Path | None = None) -> list[str]:
     """Real stories the frozen file does not list yet (they go to `train`)."""
     frozen = read_frozen_splits(root)
-    return sorted({d.story_id for d in docs if not is_authored(d) and d.story_id not in frozen})
+    return sorted({d.story_id for d in docs if not d.authored and d.story_id not in frozen})
 
 
 def stories_in_order(docs: Iterable[Document]) -> list[tuple[str, list[str]]]:
@@ -114,7 +110,7 @@ def _folds(docs: Sequence[Document]) -> list[dict]:
 
 def loso_folds(docs: Sequence[Document]) -> list[dict]:
     """Leave-one-story-out over the real documents: fold i tests on story i, trains on the rest."""
-    return _folds([d for d in docs if not is_authored(d)])
+    return _folds([d for d in docs if not d.authored])
 
 
 def loso_folds_all(docs: Sequence[Document]) -> list[dict]:
