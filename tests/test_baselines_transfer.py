@@ -22,7 +22,9 @@ from tarifftalks.baselines.systems import (
     best_systems,
     predict_documents,
     recorded_choice,
+    recorded_params,
     train_predict,
+    tuned_params,
 )
 from tarifftalks.baselines.tuning import inner_folds, pooled_f1
 from tarifftalks.errors import UserError
@@ -179,6 +181,28 @@ def test_recorded_choice_reads_only_a_well_formed_choice(tmp_path):
     assert recorded_choice(path) is None
     path.write_text("[1, 2]", encoding="utf-8")
     assert recorded_choice(path) is None
+
+
+def test_recorded_params_keep_only_well_formed_entries(tmp_path):
+    path = tmp_path / "results.json"
+    assert recorded_params(path) == {}
+    params = {"entities/crf": 0.3, "realis": 1, "events/crf": -1, "lines/x": 0.1, "events/": True}
+    path.write_text(json.dumps({"predict_params": params}), encoding="utf-8")
+    assert recorded_params(path) == {"entities/crf": 0.3, "realis": 1.0}
+    path.write_text(json.dumps({"predict_params": [0.1]}), encoding="utf-8")
+    assert recorded_params(path) == {}
+
+
+def test_fixed_params_replace_inner_tuning_and_tuned_ones_are_reported(real_docs):
+    train = inner_folds(real_docs)[0][0]
+    fixed = Cache({"events/crf": 0.3, "realis": 10.0})
+    assert fixed.fit("events", "crf", train).c2_ == 0.3
+    choice = {"boilerplate": "justext", "entities": "lexicon", "events": "crf"}
+    assert tuned_params(choice, train, fixed) == {"events/crf": 0.3, "realis": 10.0}
+    # Without fixed values each is chosen from its grid on `train`.
+    tuned = tuned_params(choice, train, Cache())
+    assert set(tuned) == {"events/crf", "realis"}
+    assert tuned["events/crf"] in CRFTagger.C2_GRID
 
 
 def test_train_predict_is_deterministic(real_docs):

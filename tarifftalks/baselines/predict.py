@@ -2,10 +2,12 @@
 §10).
 
 The baselines are trained on the fly (no pickles) on every adjudicated document of the built
-dataset (all splits), through the same `train_predict` the leaderboard uses, and predict
+dataset (all splits), with the hyper-parameters `tarifftalks baselines` chose on the real
+documents (`predict_params` in baselines/results.json; tuned again where absent), and predict
 documents from their text alone: lines from `text.iter_lines`, sentences and tokens from
-`text.sentences`. A system that labels lines decides which of them are content; entities and
-events outside those lines are dropped, as annotators only mark them in the title and body.
+`text.sentences`. Only the chosen system of each layer is trained. A system that labels lines
+decides which of them are content: the span layers read only those lines, as annotators only
+mark entities and events in the title and body.
 
 Several systems compose: each layer comes from the first listed system that predicts it
 (`--systems justext sklearn`: lines from jusText, entities and events from scikit-learn).
@@ -25,9 +27,10 @@ from ..corpus import Document, load_documents
 from ..corpus.status import statuses
 from ..errors import UserError
 from ..text import iter_lines, sentences
+from .coref import add_stem_clusters
 from .data import Doc, load_docs
-from .run import SYSTEMS, check_predictions, train_predict
-from .systems import recorded_choice
+from .run import SYSTEMS, check_predictions
+from .systems import Cache, predict_documents, recorded_choice, recorded_params
 
 # The prediction layer each of the baselines' scored layers is written to.
 _LAYER_KEY = {"boilerplate": "lines", "entities": "entities", "events": "events"}
@@ -114,22 +117,26 @@ def predict(
     train: list[Doc],
     choice: dict[str, str],
     log=print,
+    params: dict[str, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Prediction records (scorer format) for `targets`; `choice` maps each prediction layer
-    (lines, entities, events) to the system that predicts it."""
+    (lines, entities, events) to the system that predicts it; `params`: fixed hyper-parameters
+    (`systems.TUNED` keys), the others tuned on `train`."""
     docs = [text_only(d) for d in targets]
-    records: dict[str, dict[str, Any]] = {d.doc_id: {"doc_id": d.doc_id} for d in docs}
     texts = {d.doc_id: d.text for d in targets}
-    for system in dict.fromkeys(choice.values()):
-        keys = [k for k, s in choice.items() if s == system]
-        t0 = time.perf_counter()
-        preds = train_predict(system, train, docs)
-        check_predictions(preds, texts, system)
-        for p in preds:
-            records[p["doc_id"]].update((k, p[k]) for k in keys if k in p)
-        log(f"  {system}: {', '.join(keys)} ({time.perf_counter() - t0:.1f}s)")
+    by_layer = {layer: choice[key] for layer, key in _LAYER_KEY.items() if key in choice}
+    t0 = time.perf_counter()
+    records = predict_documents(train, docs, by_layer, Cache(params))
+    if "coreference" in SYSTEMS.get(choice.get("events", ""), ()):
+        add_stem_clusters(records, texts)  # the systems' type-and-stem event coreference
     version = "baseline-" + "+".join(dict.fromkeys(choice.values()))
-    return [{**keep_content(r), "model_version": version} for r in records.values()]
+    check_predictions(records, texts, version)
+    log(
+        "  "
+        + ", ".join(f"{key}: {system}" for key, system in choice.items())
+        + f" ({time.perf_counter() - t0:.1f}s)"
+    )
+    return [{**keep_content(r), "model_version": version} for r in records]
 
 
 def select(root: Path, doc_ids: list[str] | None, unannotated: bool) -> list[Document]:
@@ -170,7 +177,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     targets = select(root, args.docs, args.unannotated)
     train = training_docs(root)
     print(f"training on {len(train)} adjudicated document(s); predicting {len(targets)}")
-    records = predict(targets, train, choice)
+    params = recorded_params(root / "baselines" / "results.json")
+    records = predict(targets, train, choice, params=params)
     try:
         write_predictions(out, records)
     except OSError as exc:

@@ -26,7 +26,7 @@ from ..errors import UserError
 from ..io import write_text_atomic
 from .data import Doc, load_docs
 from .report import leaderboard_markdown
-from .systems import SYSTEMS, Cache, best_systems, train_predict
+from .systems import SYSTEMS, Cache, best_systems, train_predict, tuned_params
 
 SEED_NOTE = (
     "deterministic: lbfgs logistic regression and L-BFGS CRFs, sorted features, no random state"
@@ -178,6 +178,8 @@ def run_baselines(
         # folds are the leave-one-story-out folds above, already fitted).
         real = [docs[i] for s in FROZEN for i in splits.get(s, {})]
         results["predict_choice"] = best_systems(real, cache)
+        # ...and the hyper-parameters its models chose there, so `predict` need not tune again.
+        results["predict_params"] = tuned_params(results["predict_choice"], real, cache)
     write_text_atomic(
         out_dir / "results.json", json.dumps(results, indent=2, sort_keys=True) + "\n"
     )

@@ -82,27 +82,44 @@ def one_thread(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# The hyper-parameter each tuned model chooses by inner cross-validation on its training
+# documents, by "layer/system" ("realis": the realis classifier of sklearn and crf): the
+# attribute the fitted model keeps it in.
+TUNED: dict[str, str] = {
+    "boilerplate/sklearn": "c_",
+    "entities/crf": "c2_",
+    "events/crf": "c2_",
+    "realis": "c_",
+}
+
+
 class Cache:
     """Fitted models by (layer, system, training documents), shared by the protocols of one run
-    so that a training set met again (outer and inner folds overlap) is fitted once."""
+    so that a training set met again (outer and inner folds overlap) is fitted once.
 
-    def __init__(self) -> None:
+    `params`: fixed hyper-parameters by `TUNED` key, used instead of inner cross-validation
+    (`tarifftalks predict` takes those `tarifftalks baselines` chose on the real documents)."""
+
+    def __init__(self, params: dict[str, float] | None = None) -> None:
         self.models: dict[tuple[str, str, tuple[str, ...]], Any] = {}
         self.choices: dict[tuple[str, ...], dict[str, str]] = {}
+        self.params = dict(params or {})
 
     def fit(self, layer: str, system: str, train: Sequence[Doc]) -> Any:
         key = (layer, system, tuple(sorted(d.doc_id for d in train)))
         if key not in self.models:
-            self.models[key] = _fit(layer, system, list(train))
+            param = self.params.get(f"{layer}/{system}")
+            self.models[key] = _fit(layer, system, list(train), param)
         return self.models[key]
 
 
-def _fit(layer: str, system: str, train: list[Doc]) -> Any:
+def _fit(layer: str, system: str, train: list[Doc], param: float | None = None) -> Any:
+    """A fitted model; `param` fixes its tuned hyper-parameter (None: inner CV on `train`)."""
     if layer == "boilerplate":
         model = {
             "majority": MajorityLines,
             "justext": JusTextLines,
-            "sklearn": lambda: LineClassifier(c=None),
+            "sklearn": lambda: LineClassifier(c=param),
             "crf": LineCRF,
         }[system]()
         return model.fit(train)
@@ -110,7 +127,7 @@ def _fit(layer: str, system: str, train: list[Doc]) -> Any:
     tagger = {
         "lexicon": lambda: LexiconTagger(target),
         "sklearn": lambda: SpanTagger(target),
-        "crf": lambda: CRFTagger(target),
+        "crf": lambda: CRFTagger(target, c2=param),
     }[system]()
     return tagger.fit(train)
 
@@ -125,8 +142,22 @@ def _fit_events_extras(system: str, train: list[Doc], cache: Cache) -> tuple[Any
     if ("args", "", key) not in cache.models:
         # C of the argument classifier is fixed (tuning it tripled the run time for +1 F1).
         cache.models[("args", "", key)] = ArgumentClassifier(c=1.0).fit(train)
-        cache.models[("realis", "", key)] = RealisClassifier(c=None).fit(train)
+        realis_c = cache.params.get("realis")
+        cache.models[("realis", "", key)] = RealisClassifier(c=realis_c).fit(train)
     return cache.models[("args", "", key)], cache.models[("realis", "", key)], majority
+
+
+def tuned_params(choice: dict[str, str], train: Sequence[Doc], cache: Cache) -> dict[str, float]:
+    """{`TUNED` key: value} the models of `choice` (layer -> system) chose on `train`."""
+    train = list(train)
+    out: dict[str, float] = {}
+    for layer, system in sorted(choice.items()):
+        attr = TUNED.get(f"{layer}/{system}")
+        if attr:
+            out[f"{layer}/{system}"] = float(getattr(cache.fit(layer, system, train), attr))
+    if choice.get("events") in ("sklearn", "crf"):
+        out["realis"] = float(_fit_events_extras(choice["events"], train, cache)[1].c_)
+    return out
 
 
 def _events_record(triggers, args_by_trigger, realis) -> list[dict[str, Any]]:
@@ -269,10 +300,8 @@ def predict_documents(
     return predict_layers(dict(choice), train, test, cache, pipeline=True)
 
 
-def recorded_choice(results_path: Any) -> dict[str, str] | None:
-    """The per-layer choice `tarifftalks baselines` made on every real document
-    (`predict_choice` in baselines/results.json), or None when absent or malformed: then call
-    `best_systems` (slower: it cross-validates every system)."""
+def _recorded(results_path: Any, key: str) -> Any:
+    """`key` of baselines/results.json, or None when the file is absent or not a JSON object."""
     import json
     from pathlib import Path
 
@@ -280,7 +309,28 @@ def recorded_choice(results_path: Any) -> dict[str, str] | None:
         data = json.loads(Path(results_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    choice = data.get("predict_choice") if isinstance(data, dict) else None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def recorded_params(results_path: Any) -> dict[str, float]:
+    """The hyper-parameters `tarifftalks baselines` chose on every real document
+    (`predict_params` in baselines/results.json); the well-formed entries only (a `TUNED` key,
+    a positive number), so a missing or malformed one is tuned again."""
+    params = _recorded(results_path, "predict_params")
+    if not isinstance(params, dict):
+        return {}
+    return {
+        k: float(v)
+        for k, v in sorted(params.items())
+        if k in TUNED and isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+    }
+
+
+def recorded_choice(results_path: Any) -> dict[str, str] | None:
+    """The per-layer choice `tarifftalks baselines` made on every real document
+    (`predict_choice` in baselines/results.json), or None when absent or malformed: then call
+    `best_systems` (slower: it cross-validates every system)."""
+    choice = _recorded(results_path, "predict_choice")
     if not isinstance(choice, dict) or set(choice) != set(CANDIDATES):
         return None
     if not all(isinstance(v, str) and v in CANDIDATES[k] for k, v in choice.items()):
