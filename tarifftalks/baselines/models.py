@@ -257,6 +257,11 @@ def mention_level(text: str, etype: str) -> str:
     return "NAM" if text[:1].isupper() else "NOM"
 
 
+def word_lemma(w: str) -> str:
+    """The lemma of a whitespace-split word, without its surrounding punctuation and quotes."""
+    return lemma(w.strip(".,;:“”\"’'()"))
+
+
 def _bin(x: int, edges: tuple[int, ...]) -> int:
     return sum(x >= e for e in edges)
 
@@ -296,7 +301,7 @@ def pair_features(
         f["comma_between"] = "," in doc.text[lo:hi]
     if "between" in g:
         for w in between[:6]:
-            f["btw=" + lemma(w.strip(".,;:“”\"’'()"))] = 1.0
+            f["btw=" + word_lemma(w)] = 1.0
         left = doc.text[max(0, ms - 20) : ms].split()
         f["prev=" + (lemma(left[-1]) if left else "<s>")] = 1.0
         f["prev|" + (lemma(left[-1]) if left else "<s>") + "|" + etype] = 1.0
@@ -434,10 +439,6 @@ REALIS_WINDOW = 5  # words of the trigger's clause before it that a cue may gove
 NEGATION_WINDOW = 3  # negation is closer: `did not sign`, `no deal`, `failed to reach`
 
 
-def _cue_word(w: str) -> str:
-    return lemma(w.strip(".,;:“”\"’'()"))
-
-
 def clause_context(doc: Doc, trig: tuple[int, int, str]) -> tuple[list[str], list[str]]:
     """Lemmas of the trigger's clause before it (from the last `;`, `:` or dash of its
     sentence) and after it, up to the sentence's end."""
@@ -445,8 +446,8 @@ def clause_context(doc: Doc, trig: tuple[int, int, str]) -> tuple[list[str], lis
     sent = next(((s, e) for s, e, _ in doc.sentences if s <= ts and te <= e), (ts, te))
     before = doc.text[sent[0] : ts]
     cut = max(before.rfind(c) for c in ";:—")
-    left = [_cue_word(w) for w in before[cut + 1 :].split()]
-    right = [_cue_word(w) for w in doc.text[te : sent[1]].split()]
+    left = [word_lemma(w) for w in before[cut + 1 :].split()]
+    right = [word_lemma(w) for w in doc.text[te : sent[1]].split()]
     return left, right
 
 

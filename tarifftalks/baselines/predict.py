@@ -129,14 +129,14 @@ def predict(
     records = predict_documents(train, docs, by_layer, Cache(params))
     if "coreference" in SYSTEMS.get(choice.get("events", ""), ()):
         add_stem_clusters(records, texts)  # the systems' type-and-stem event coreference
-    version = "baseline-" + "+".join(dict.fromkeys(choice.values()))
-    check_predictions(records, texts, version)
+    systems = "+".join(dict.fromkeys(choice.values()))
+    check_predictions(records, texts, systems)
     log(
         "  "
         + ", ".join(f"{key}: {system}" for key, system in choice.items())
         + f" ({time.perf_counter() - t0:.1f}s)"
     )
-    return [{**keep_content(r), "model_version": version} for r in records]
+    return [{**keep_content(r), "model_version": f"baseline-{systems}"} for r in records]
 
 
 def select(root: Path, doc_ids: list[str] | None, unannotated: bool) -> list[Document]:
