@@ -189,6 +189,8 @@ def test_recorded_params_keep_only_well_formed_entries(tmp_path):
     params = {"entities/crf": 0.3, "realis": 1, "events/crf": -1, "lines/x": 0.1, "events/": True}
     path.write_text(json.dumps({"predict_params": params}), encoding="utf-8")
     assert recorded_params(path) == {"entities/crf": 0.3, "realis": 1.0}
+    path.write_text('{"predict_params": {"realis": Infinity, "entities/crf": NaN}}', "utf-8")
+    assert recorded_params(path) == {}
     path.write_text(json.dumps({"predict_params": [0.1]}), encoding="utf-8")
     assert recorded_params(path) == {}
 

@@ -315,14 +315,20 @@ def _recorded(results_path: Any, key: str) -> Any:
 def recorded_params(results_path: Any) -> dict[str, float]:
     """The hyper-parameters `tarifftalks baselines` chose on every real document
     (`predict_params` in baselines/results.json); the well-formed entries only (a `TUNED` key,
-    a positive number), so a missing or malformed one is tuned again."""
+    a finite positive number), so a missing or malformed one is tuned again."""
+    import math
+
     params = _recorded(results_path, "predict_params")
     if not isinstance(params, dict):
         return {}
     return {
         k: float(v)
         for k, v in sorted(params.items())
-        if k in TUNED and isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+        if k in TUNED
+        and isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and v > 0
     }
 
 
